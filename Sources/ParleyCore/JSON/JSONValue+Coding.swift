@@ -1,0 +1,25 @@
+import Foundation
+
+extension JSONValue {
+    /// Parses a JSON document; throws `JSONParseError` with a short reason on malformed input.
+    public static func parse(_ data: Data) throws -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw JSONParseError(reason: "The request body is not valid JSON")
+        }
+    }
+
+    /// Stable bytes (sorted keys) so stored JSON and API output are reproducible.
+    public func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data("null".utf8)
+    }
+
+    public func encodedString() -> String { String(decoding: encoded(), as: UTF8.self) }
+}
+
+public struct JSONParseError: Error, Sendable, Equatable {
+    public let reason: String
+}

@@ -1,0 +1,3 @@
+public enum TicketType: String, Sendable, Codable, CaseIterable {
+    case problem, incident, question, task
+}

@@ -1,0 +1,152 @@
+import Fluent
+import ParleyCore
+import Vapor
+
+/// `/api/v2/tickets`: Zendesk's ticket endpoints.
+struct TicketsController: RouteCollection {
+    static let sortFields: [SortField<TicketModel>] = [
+        SortField(name: "id", key: "id", kind: .int) { .int($0.id ?? 0) },
+        SortField(name: "created_at", key: "created_at", kind: .date) { .date($0.createdAt.timeIntervalSince1970) },
+        SortField(name: "updated_at", key: "updated_at", kind: .date) { .date($0.updatedAt.timeIntervalSince1970) },
+        SortField(name: "status", key: "status", kind: .string) { .string($0.status) },
+        SortField(name: "subject", key: "subject", kind: .string) { $0.subject.map(CursorValue.string) ?? .null },
+    ]
+
+    func boot(routes: RoutesBuilder) throws {
+        let tickets = routes.grouped("tickets")
+        tickets.get(use: list)
+        tickets.post(use: create)
+        tickets.get("show_many", use: showMany)
+        tickets.get(":ticket_id", use: show)
+        tickets.put(":ticket_id", use: update)
+        tickets.delete(":ticket_id", use: delete)
+        tickets.get(":ticket_id", "comments", use: comments)
+        tickets.get(":ticket_id", "audits", use: audits)
+        tickets.get(":ticket_id", "audits", ":audit_id", use: audit)
+    }
+
+    func list(req: Request) async throws -> JSONValue {
+        let page = try PageRequest(req, sortable: Self.sortFields.map(\.name))
+        let query = TicketModel.query(on: req.db)
+        if let status = req.query[String.self, at: "status"] { query.filter(\.$status == status) }
+        return try await Paginator(request: req, page: page, sortFields: Self.sortFields)
+            .list(query, key: "tickets") { $0.map { $0.json(baseURL: req.baseURL) } }
+    }
+
+    func show(req: Request) async throws -> JSONValue {
+        ["ticket": try await Self.find(req).json(baseURL: req.baseURL)]
+    }
+
+    func showMany(req: Request) async throws -> JSONValue {
+        guard let raw = req.query[String.self, at: "ids"] else { throw APIError.badRequest("ids is required") }
+        let ids = raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard ids.count <= 100 else { throw APIError.badRequest("ids takes at most 100 ids") }
+        let tickets = try await TicketModel.query(on: req.db).filter(\.$id ~~ ids).sort(\.$id).all()
+        return ["tickets": .array(tickets.map { $0.json(baseURL: req.baseURL) }), "count": .int(tickets.count),
+                "next_page": .null, "previous_page": .null]
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        var parsed = try TicketRequest(req, creating: true)
+        let now = req.parley.clock.now
+        if let requester = parsed.requester, parsed.update.requesterID == nil {
+            let found = try await UserDirectory(db: req.db, now: now)
+                .findOrCreateRequester(name: requester.name, email: requester.email, phone: requester.phone)
+            parsed.update.requesterID = found.id
+        }
+        let result = try await TicketService(db: req.db, now: now).create(parsed.update, by: user.actor, via: .api)
+        req.logger.info("ticket created", metadata: ["ticket_id": "\(result.ticket.id ?? 0)"])
+        return try await Self.ticketWithAudit(result, req: req).response(status: .created)
+    }
+
+    func update(req: Request) async throws -> JSONValue {
+        let user = try req.currentUser
+        let id = try Self.ticketID(req)
+        let parsed = try TicketRequest(req, creating: false)
+        let result = try await TicketService(db: req.db, now: req.parley.clock.now)
+            .update(ticketID: id, parsed.update, by: user.actor, via: .api)
+        return try await Self.ticketWithAudit(result, req: req)
+    }
+
+    func delete(req: Request) async throws -> Response {
+        let ticket = try await Self.find(req)
+        try await req.db.transaction { db in
+            let id = try ticket.requireID()
+            try await AttachmentModel.query(on: db).filter(\.$ticketID == id).delete()
+            try await CommentModel.query(on: db).filter(\.$ticketID == id).delete()
+            try await AuditModel.query(on: db).filter(\.$ticketID == id).delete()
+            try await ticket.delete(on: db)
+        }
+        return Response(status: .noContent)
+    }
+
+    func comments(req: Request) async throws -> JSONValue {
+        let ticket = try await Self.find(req)
+        let page = try PageRequest(req, sortable: ["created_at", "id"], defaultSort: "created_at")
+        let sorts: [SortField<CommentModel>] = [
+            SortField(name: "created_at", key: "created_at", kind: .date) { .date($0.createdAt.timeIntervalSince1970) },
+            SortField(name: "id", key: "id", kind: .int) { .int($0.id ?? 0) },
+        ]
+        let query = CommentModel.query(on: req.db).filter(\.$ticketID == (try ticket.requireID()))
+        return try await Paginator(request: req, page: page, sortFields: sorts).list(query, key: "comments") { comments in
+            let files = try await Self.attachments(of: comments, on: req.db)
+            return comments.map { $0.json(baseURL: req.baseURL, attachments: files[$0.id ?? 0] ?? []) }
+        }
+    }
+
+    func audits(req: Request) async throws -> JSONValue {
+        let ticket = try await Self.find(req)
+        let page = try PageRequest(req, sortable: ["created_at", "id"], defaultSort: "id")
+        let sorts: [SortField<AuditModel>] = [
+            SortField(name: "id", key: "id", kind: .int) { .int($0.id ?? 0) },
+            SortField(name: "created_at", key: "created_at", kind: .date) { .date($0.createdAt.timeIntervalSince1970) },
+        ]
+        let query = AuditModel.query(on: req.db).filter(\.$ticketID == (try ticket.requireID()))
+        return try await Paginator(request: req, page: page, sortFields: sorts).list(query, key: "audits") { audits in
+            try await Self.render(audits, req: req)
+        }
+    }
+
+    func audit(req: Request) async throws -> JSONValue {
+        let ticket = try await Self.find(req)
+        guard let auditID = req.parameters.get("audit_id", as: Int.self),
+            let audit = try await AuditModel.find(auditID, on: req.db), audit.ticketID == ticket.id
+        else { throw APIError.notFound() }
+        return ["audit": try await Self.render([audit], req: req)[0]]
+    }
+
+    // MARK: - Helpers shared with other controllers
+
+    static func ticketID(_ req: Request) throws -> Int {
+        guard let id = req.parameters.get("ticket_id", as: Int.self) else { throw APIError.notFound() }
+        return id
+    }
+
+    static func find(_ req: Request) async throws -> TicketModel {
+        guard let ticket = try await TicketModel.find(ticketID(req), on: req.db) else { throw APIError.notFound() }
+        return ticket
+    }
+
+    static func attachments(of comments: [CommentModel], on db: Database) async throws -> [Int: [AttachmentModel]] {
+        let ids = comments.compactMap(\.id)
+        guard !ids.isEmpty else { return [:] }
+        let files = try await AttachmentModel.query(on: db).filter(\.$commentID ~~ ids).sort(\.$id).all()
+        return Dictionary(grouping: files, by: { $0.commentID ?? 0 })
+    }
+
+    static func render(_ audits: [AuditModel], req: Request) async throws -> [JSONValue] {
+        let commentIDs = audits.flatMap { $0.events.compactMap { $0.data["comment_id"]?.intValue } }
+        let comments = commentIDs.isEmpty
+            ? [] : try await CommentModel.query(on: req.db).filter(\.$id ~~ commentIDs).all()
+        let byID = Dictionary(uniqueKeysWithValues: comments.map { ($0.id ?? 0, $0) })
+        let files = try await attachments(of: comments, on: req.db)
+        return audits.map { $0.json(baseURL: req.baseURL, comments: byID, attachments: files) }
+    }
+
+    static func ticketWithAudit(_ result: TicketService.Result, req: Request) async throws -> JSONValue {
+        var body: [String: JSONValue] = ["ticket": result.ticket.json(baseURL: req.baseURL)]
+        if let audit = result.audit { body["audit"] = try await render([audit], req: req)[0] }
+        return .object(body)
+    }
+}

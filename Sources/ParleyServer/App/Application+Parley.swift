@@ -1,0 +1,25 @@
+import Vapor
+
+extension Application {
+    private struct ParleyKey: StorageKey { typealias Value = ParleyServices }
+
+    /// Parley's services, set up once in `configure`.
+    public var parley: ParleyServices {
+        get {
+            guard let services = storage[ParleyKey.self] else { fatalError("configure(_:settings:) was not called") }
+            return services
+        }
+        set { storage[ParleyKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var parley: ParleyServices { application.parley }
+}
+
+/// Services chosen at start-up: the clock, the settings and the file store.
+public struct ParleyServices: Sendable {
+    public let settings: ParleySettings
+    public let clock: ParleyClock
+    let files: AttachmentStore
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+
+/// Everything Parley reads from its environment; each value is also a `parley serve` flag.
+public struct ParleySettings: Sendable {
+    public var databaseURL: String?
+    public var dataDirectory: String
+    public var hostname: String
+    public var port: Int
+    public var graphURL: String
+    public var adminEmail: String?
+    public var adminPassword: String?
+    public var bcryptCost: Int
+    public var logLevel: Logger.Level
+
+    public init(
+        databaseURL: String? = nil, dataDirectory: String = "./parley-data", hostname: String = "127.0.0.1",
+        port: Int = 8080, graphURL: String = "https://graph.facebook.com/v21.0", adminEmail: String? = nil,
+        adminPassword: String? = nil, bcryptCost: Int = 12, logLevel: Logger.Level = .info
+    ) {
+        self.databaseURL = databaseURL
+        self.dataDirectory = dataDirectory
+        self.hostname = hostname
+        self.port = port
+        self.graphURL = graphURL
+        self.adminEmail = adminEmail
+        self.adminPassword = adminPassword
+        self.bcryptCost = bcryptCost
+        self.logLevel = logLevel
+    }
+
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> ParleySettings
+    {
+        var settings = ParleySettings()
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        settings.databaseURL = value("PARLEY_DATABASE_URL")
+        settings.dataDirectory = value("PARLEY_DATA_DIR") ?? settings.dataDirectory
+        settings.hostname = value("PARLEY_HOST") ?? settings.hostname
+        settings.port = value("PARLEY_PORT").flatMap(Int.init) ?? settings.port
+        settings.graphURL = value("PARLEY_WHATSAPP_GRAPH_URL") ?? settings.graphURL
+        settings.adminEmail = value("PARLEY_ADMIN_EMAIL")
+        settings.adminPassword = value("PARLEY_ADMIN_PASSWORD")
+        settings.bcryptCost = value("PARLEY_BCRYPT_COST").flatMap(Int.init) ?? settings.bcryptCost
+        settings.logLevel = value("PARLEY_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? settings.logLevel
+        return settings
+    }
+
+    /// The SQLite file used when no database URL is given.
+    public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("parley.sqlite") }
+    public var attachmentsDirectory: String { (dataDirectory as NSString).appendingPathComponent("attachments") }
+    public var usesPostgres: Bool {
+        guard let url = databaseURL else { return false }
+        return url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+    }
+}

@@ -1,0 +1,52 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+/// Sets up storage, services, middleware and routes; the one place where live or simulated edges are chosen.
+public func configure(_ app: Application, settings: ParleySettings, clock: ParleyClock = ParleyClock()) async throws {
+    app.logger.logLevel = settings.logLevel
+    try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: settings.attachmentsDirectory, withIntermediateDirectories: true)
+
+    if settings.usesPostgres, let url = settings.databaseURL {
+        app.databases.use(try .postgres(url: url), as: .psql)
+    } else {
+        app.databases.use(.sqlite(.file(settings.sqlitePath)), as: .sqlite)
+    }
+    app.parley = ParleyServices(
+        settings: settings, clock: clock,
+        files: AttachmentStore(root: settings.attachmentsDirectory, threadPool: app.threadPool))
+
+    if !settings.usesPostgres, let sql = app.db as? SQLDatabase {
+        // WAL lets readers work while a write commits; FULL syncs each commit, since an acknowledged
+        // webhook is never resent.
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await sql.raw("PRAGMA synchronous=FULL").run()
+    }
+
+    app.migrations.add(CreateCoreSchema())
+    app.migrations.add(SessionRecord.migration)
+    try await app.autoMigrate()
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "parley_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(
+            string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: nil, domain: nil, path: "/",
+            isSecure: false, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(ZendeskErrorMiddleware())
+    app.middleware.use(app.sessions.middleware)
+    app.routes.defaultMaxBodySize = "1mb"
+
+    try await AdminBootstrap.run(app: app, settings: settings)
+    try routes(app)
+    app.responder.use { app in JSONSuffixResponder(next: app.responder.default) }
+}

@@ -1,0 +1,14 @@
+import Vapor
+
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    try app.register(collection: SessionController())
+
+    let api = app.grouped("api", "v2").grouped(APIAuthenticator())
+    try api.register(collection: TicketsController())
+    try api.register(collection: UsersController())
+    try api.register(collection: GroupsController())
+    try api.register(collection: UploadsController())
+    try api.register(collection: APITokensController())
+    try api.register(collection: AccountSettingsController())
+}

@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+import ParleyCore
+
+final class TicketModel: Model, @unchecked Sendable {
+    static let schema = "tickets"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @OptionalField(key: "subject") var subject: String?
+    @OptionalField(key: "description") var description: String?
+    @Field(key: "status") var status: String
+    @OptionalField(key: "priority") var priority: String?
+    @OptionalField(key: "type") var type: String?
+    /// Space-separated, as Zendesk shows tags; kept as one column so both databases store it the same way.
+    @Field(key: "tags") var tagsText: String
+    @OptionalField(key: "requester_id") var requesterID: Int?
+    @OptionalField(key: "submitter_id") var submitterID: Int?
+    @OptionalField(key: "assignee_id") var assigneeID: Int?
+    @OptionalField(key: "group_id") var groupID: Int?
+    @OptionalField(key: "external_id") var externalID: String?
+    @Field(key: "via_channel") var viaChannel: String
+    @OptionalField(key: "via_source") var viaSource: String?
+    @OptionalField(key: "followup_source_id") var followupSourceID: Int?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    @OptionalField(key: "solved_at") var solvedAt: Date?
+    @OptionalField(key: "last_end_user_message_at") var lastEndUserMessageAt: Date?
+
+    init() {}
+
+    var tags: [String] {
+        get { tagsText.split(separator: " ").map(String.init) }
+        set { tagsText = newValue.joined(separator: " ") }
+    }
+
+    var snapshot: TicketSnapshot {
+        TicketSnapshot(
+            subject: subject, description: description, status: TicketStatus(rawValue: status) ?? .open,
+            priority: priority.flatMap(TicketPriority.init), type: type.flatMap(TicketType.init), tags: tags,
+            requesterID: requesterID, submitterID: submitterID, assigneeID: assigneeID, groupID: groupID,
+            externalID: externalID, solvedAt: solvedAt)
+    }
+
+    func apply(_ snapshot: TicketSnapshot) {
+        subject = snapshot.subject
+        description = snapshot.description
+        status = snapshot.status.rawValue
+        priority = snapshot.priority?.rawValue
+        type = snapshot.type?.rawValue
+        tags = snapshot.tags
+        requesterID = snapshot.requesterID
+        submitterID = snapshot.submitterID
+        assigneeID = snapshot.assigneeID
+        groupID = snapshot.groupID
+        externalID = snapshot.externalID
+        solvedAt = snapshot.solvedAt
+    }
+}

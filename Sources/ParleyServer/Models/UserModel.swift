@@ -1,0 +1,39 @@
+import Fluent
+import Foundation
+import ParleyCore
+
+final class UserModel: Model, @unchecked Sendable {
+    static let schema = "users"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "name") var name: String
+    @OptionalField(key: "email") var email: String?
+    @OptionalField(key: "phone") var phone: String?
+    @Field(key: "role") var role: String
+    @OptionalField(key: "password_hash") var passwordHash: String?
+    @Field(key: "active") var active: Bool
+    @Field(key: "suspended") var suspended: Bool
+    @OptionalField(key: "external_id") var externalID: String?
+    @OptionalField(key: "notes") var notes: String?
+    @OptionalField(key: "locale") var locale: String?
+    @OptionalField(key: "time_zone") var timeZone: String?
+    @OptionalField(key: "default_group_id") var defaultGroupID: Int?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    init(name: String, email: String?, phone: String? = nil, role: UserRole, now: Date) {
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.role = role.rawValue
+        self.active = true
+        self.suspended = false
+        self.createdAt = now
+        self.updatedAt = now
+    }
+
+    var userRole: UserRole { UserRole(rawValue: role) ?? .endUser }
+    var actor: Actor { Actor(userID: id, role: userRole) }
+}

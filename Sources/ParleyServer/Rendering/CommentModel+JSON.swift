@@ -1,0 +1,42 @@
+import Foundation
+import ParleyCore
+
+extension CommentModel {
+    func json(baseURL: String, attachments: [AttachmentModel]) -> JSONValue {
+        let metadata = self.metadata.flatMap { try? JSONValue.parse(Data($0.utf8)) }
+        let error = deliveryError.flatMap { try? JSONValue.parse(Data($0.utf8)) }
+        return [
+            "id": .int(id ?? 0),
+            "type": "Comment",
+            "author_id": JSONValue(authorID),
+            "body": .string(body),
+            "html_body": .string(htmlBody ?? CommentHTML.render(body)),
+            "plain_body": .string(body),
+            "public": .bool(isPublic),
+            "audit_id": JSONValue(auditID),
+            "attachments": .array(attachments.map { $0.json(baseURL: baseURL) }),
+            "via": ["channel": .string(viaChannel), "source": ["from": [:], "to": [:], "rel": .null]],
+            "metadata": metadata ?? ["system": [:], "custom": [:]],
+            "delivery_status": JSONValue(deliveryStatus),
+            "delivery_error": error ?? .null,
+            "external_message_id": JSONValue(externalMessageID),
+            "created_at": JSONValue(createdAt),
+        ]
+    }
+}
+
+/// The HTML form of a plain-text comment: escaped, paragraphs kept, never the author's markup.
+enum CommentHTML {
+    static func render(_ text: String) -> String {
+        let escaped = text
+            .replacingOccurrences(of: "&", with: "&amp;")
+            .replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&#39;")
+        let paragraphs = escaped.components(separatedBy: "\n\n").map {
+            "<p>" + $0.replacingOccurrences(of: "\n", with: "<br>") + "</p>"
+        }
+        return "<div class=\"zd-comment\" dir=\"auto\">" + paragraphs.joined() + "</div>"
+    }
+}

@@ -1,0 +1,23 @@
+import ParleyCore
+import Vapor
+
+extension JSONValue: AsyncResponseEncodable {
+    public func encodeResponse(for request: Request) async throws -> Response {
+        response(status: .ok)
+    }
+
+    func response(status: HTTPResponseStatus) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: status, headers: headers, body: .init(data: encoded()))
+    }
+}
+
+extension Date {
+    /// Zendesk's timestamp format: ISO 8601 in UTC, whole seconds.
+    var iso8601: String { formatted(.iso8601) }
+}
+
+extension JSONValue {
+    init(_ date: Date?) { self = date.map { .string($0.iso8601) } ?? .null }
+}

@@ -1,0 +1,132 @@
+import Fluent
+import Foundation
+import ParleyCore
+import Vapor
+
+/// Runs a list query under a `PageRequest` and builds Zendesk's envelope around the rendered items.
+struct Paginator<M: Model> where M.IDValue == Int {
+    let request: Request
+    let page: PageRequest
+    let sortFields: [SortField<M>]
+
+    private var sortField: SortField<M> { sortFields.first { $0.name == page.sortName } ?? sortFields[0] }
+
+    func list(
+        _ query: QueryBuilder<M>, key: String, render: ([M]) async throws -> [JSONValue]
+    ) async throws -> JSONValue {
+        switch page.mode {
+        case .offset(let number, let perPage):
+            let count = try await query.copy().count()
+            let items = try await sorted(query, descending: page.descending)
+                .range((number - 1) * perPage..<(number * perPage)).all()
+            let hasNext = number * perPage < count
+            return .object([
+                key: .array(try await render(items)),
+                "count": .int(count),
+                "next_page": hasNext ? .string(link(["page": "\(number + 1)", "per_page": "\(perPage)"])) : .null,
+                "previous_page": number > 1
+                    ? .string(link(["page": "\(number - 1)", "per_page": "\(perPage)"])) : .null,
+            ])
+        case .cursor(let size, let after, let before):
+            let backwards = before != nil
+            let cursor = try (before ?? after).map(decodeCursor)
+            let direction = page.descending != backwards
+            let filtered = query.copy()
+            if let cursor { applyCursor(cursor, to: filtered, descending: direction) }
+            var items = try await sorted(filtered, descending: direction).limit(size + 1).all()
+            let hasMore = items.count > size
+            items = Array(items.prefix(size))
+            if backwards { items.reverse() }
+            let first = items.first.map(encodeCursor)
+            let last = items.last.map(encodeCursor)
+            let moreAfter = backwards ? true : hasMore
+            let moreBefore = backwards ? hasMore : (after != nil)
+            return .object([
+                key: .array(try await render(items)),
+                "meta": ["has_more": .bool(hasMore), "after_cursor": JSONValue(last),
+                         "before_cursor": JSONValue(first)],
+                "links": [
+                    "next": moreAfter && last != nil ? .string(link(["page[size]": "\(size)", "page[after]": last!])) : .null,
+                    "prev": moreBefore && first != nil
+                        ? .string(link(["page[size]": "\(size)", "page[before]": first!])) : .null,
+                ],
+            ])
+        }
+    }
+
+    private func sorted(_ query: QueryBuilder<M>, descending: Bool) -> QueryBuilder<M> {
+        let direction: DatabaseQuery.Sort.Direction = descending ? .descending : .ascending
+        if sortField.key != "id" { query.sort(sortField.key, direction) }
+        return query.sort("id", direction)
+    }
+
+    private func applyCursor(_ cursor: (CursorValue, Int), to query: QueryBuilder<M>, descending: Bool) {
+        let (value, id) = cursor
+        let beyond: DatabaseQuery.Filter.Method = descending ? .lessThan : .greaterThan
+        guard sortField.key != "id" else {
+            query.filter("id", beyond, id)
+            return
+        }
+        query.group(.or) { either in
+            bind(either, sortField.key, beyond, value)
+            either.group(.and) { same in
+                bind(same, sortField.key, .equal, value)
+                same.filter("id", beyond, id)
+            }
+        }
+    }
+
+    private func bind(_ query: QueryBuilder<M>, _ key: FieldKey, _ method: DatabaseQuery.Filter.Method, _ value: CursorValue) {
+        switch value {
+        case .int(let int): query.filter(key, method, int)
+        case .date(let seconds): query.filter(key, method, Date(timeIntervalSince1970: seconds))
+        case .string(let string): query.filter(key, method, string)
+        case .null: query.filter(.path([key], schema: M.schema), method, .null)
+        }
+    }
+
+    private struct Cursor: Codable {
+        let v: CursorValue
+        let id: Int
+    }
+
+    private func encodeCursor(_ model: M) -> String {
+        let cursor = Cursor(v: sortField.value(model), id: model.id ?? 0)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = (try? encoder.encode(cursor)) ?? Data()
+        return data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    private func decodeCursor(_ text: String) throws -> (CursorValue, Int) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let cursor = try? JSONDecoder().decode(Cursor.self, from: data)
+        else { throw APIError.badRequest("page[after] / page[before] is not a cursor this server issued") }
+        return (cursor.v, cursor.id)
+    }
+
+    /// The current URL with some query parameters replaced, as Zendesk's `next_page` links are.
+    private func link(_ replacements: [String: String]) -> String {
+        var query = request.url.query.map(PageRequest.parseQuery) ?? [:]
+        for key in ["page", "per_page", "page[size]", "page[after]", "page[before]"] { query[key] = nil }
+        for (key, value) in replacements { query[key] = value }
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+[]")
+        let text = query.sorted { $0.key < $1.key }
+            .map { "\($0.key.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+            .joined(separator: "&")
+        return request.baseURL + request.url.path + "?" + text
+    }
+}
+
+extension Request {
+    /// `scheme://host` as the client reached us, for absolute links in API output.
+    var baseURL: String {
+        let host = headers.first(name: .host) ?? "localhost"
+        let scheme = headers.first(name: "X-Forwarded-Proto") ?? "http"
+        return "\(scheme)://\(host)"
+    }
+}

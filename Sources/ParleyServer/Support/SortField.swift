@@ -1,0 +1,18 @@
+import Fluent
+
+/// A column a list can be sorted by, and how to read its value for a cursor.
+struct SortField<M: Model>: Sendable {
+    enum Kind: Sendable { case int, date, string }
+    let name: String
+    let key: FieldKey
+    let kind: Kind
+    let value: @Sendable (M) -> CursorValue
+}
+
+/// The sort value stored inside a pagination cursor.
+enum CursorValue: Codable, Sendable, Equatable {
+    case int(Int)
+    case date(Double)
+    case string(String)
+    case null
+}

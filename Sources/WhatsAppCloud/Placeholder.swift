@@ -1,0 +1,3 @@
+import Crypto
+import AsyncHTTPClient
+enum WhatsAppCloudPlaceholder {}

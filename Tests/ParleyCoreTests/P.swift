@@ -1,0 +1,3 @@
+import Testing
+@testable import ParleyCore
+@Test func placeholder() { #expect(1 == 1) }
