@@ -82,7 +82,8 @@ class ParleyServer:
     def start(self):
         binary = parley_bin()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ)
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("PARLEY_") or k == "PARLEY_LOG_LEVEL"}
         env["PARLEY_ADMIN_EMAIL"] = ADMIN_EMAIL
         env["PARLEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
         last_error = None

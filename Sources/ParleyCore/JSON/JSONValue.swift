@@ -75,6 +75,10 @@ extension JSONValue {
     public var isNull: Bool { self == .null }
 
     public subscript(key: String) -> JSONValue? { objectValue?[key] }
+    public subscript(index: Int) -> JSONValue? {
+        guard let array = arrayValue, array.indices.contains(index) else { return nil }
+        return array[index]
+    }
 
     /// The JSON type name used in validation messages.
     public var typeName: String {

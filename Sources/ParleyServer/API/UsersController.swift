@@ -37,9 +37,8 @@ struct UsersController: RouteCollection {
     func list(req: Request) async throws -> JSONValue {
         let page = try PageRequest(req, sortable: Self.sortFields.map(\.name))
         let query = UserModel.query(on: req.db)
-        if let roles = req.query[[String].self, at: "role"] ?? req.query[String.self, at: "role"].map({ [$0] }) {
-            query.filter(\.$role ~~ roles)
-        }
+        let roles = (req.query[[String].self, at: "role"] ?? []) + (req.query[String.self, at: "role"].map { [$0] } ?? [])
+        if !roles.isEmpty { query.filter(\.$role ~~ roles) }
         return try await Paginator(request: req, page: page, sortFields: Self.sortFields)
             .list(query, key: "users") { $0.map { $0.json(baseURL: req.baseURL) } }
     }
@@ -67,13 +66,13 @@ struct UsersController: RouteCollection {
             query.filter(\.$externalID == externalID)
         } else if let text = req.query[String.self, at: "query"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             let term = text.hasPrefix("email:") ? String(text.dropFirst(6)) : text
-            let identities = try await UserIdentityModel.query(on: req.db)
-                .filter(\.$value == term.lowercased()).all().map(\.userID)
-            let phoneMatches = try await UserIdentityModel.query(on: req.db)
-                .filter(\.$value == term).all().map(\.userID)
+            let identityMatches = try await UserIdentityModel.query(on: req.db)
+                .filter(\.$value ~~ [term, term.lowercased()]).all().map(\.userID)
             query.group(.or) { either in
-                either.filter(\.$id ~~ (identities + phoneMatches))
-                either.filter(\.$name, .custom("LIKE"), "%\(term)%")
+                either.filter(\.$email == term.lowercased())
+                either.filter(\.$phone == term)
+                either.filter(\.$id ~~ identityMatches)
+                either.filter(\.$name ~~ term)
             }
         } else {
             throw APIError.badRequest("give query or external_id")
