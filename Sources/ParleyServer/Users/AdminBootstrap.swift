@@ -7,7 +7,10 @@ enum AdminBootstrap {
     static func run(app: Application, settings: ParleySettings) async throws {
         guard let email = settings.adminEmail, let password = settings.adminPassword else { return }
         let admins = try await UserModel.query(on: app.db).filter(\.$role == UserRole.admin.rawValue).count()
-        guard admins == 0 else { return }
+        guard admins == 0 else {
+            app.logger.info("an admin already exists; PARLEY_ADMIN_EMAIL and PARLEY_ADMIN_PASSWORD are not used")
+            return
+        }
         _ = try await createAdmin(app: app, name: "Admin", email: email, password: password)
         app.logger.info("created the first admin", metadata: ["email": "\(email)"])
     }
