@@ -22,17 +22,23 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
-        .target(name: "ParleyCore"),
+        .target(name: "ParleyJSON"),
+        .target(name: "ParleyCore", dependencies: ["ParleyJSON"]),
         .target(
             name: "WhatsAppCloud",
             dependencies: [
+                "ParleyJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .target(
             name: "WhatsAppSimulator",
-            dependencies: ["WhatsAppCloud", .product(name: "Vapor", package: "vapor")]
+            dependencies: [
+                "WhatsAppCloud",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .target(
             name: "ParleyServer",
@@ -51,10 +57,19 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyServer",
+                "WhatsAppSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
+        .testTarget(name: "WhatsAppCloudTests", dependencies: ["WhatsAppCloud"]),
+        .testTarget(
+            name: "WhatsAppSimulatorTests",
+            dependencies: [
+                "WhatsAppSimulator",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [

@@ -1,0 +1,4 @@
+/// Thrown for an injected timeout: the HTTP layer holds the request past the caller's patience.
+public struct SimulatedTimeout: Error, Sendable {
+    public let seconds: Double
+}

@@ -1,0 +1,166 @@
+import AsyncHTTPClient
+import Foundation
+import ParleyJSON
+import WhatsAppCloud
+
+/// A stand-in for Meta's WhatsApp Cloud API: the Graph API side that Parley calls, and simulated users on
+/// the phone side who send signed webhooks. Enforces the 24-hour window and throughput like Meta does, and
+/// counts every free-form message that arrived outside the window.
+public actor Simulator {
+    public let configuration: SimulatorConfiguration
+    public let clock: SimulatorClock
+    let delivery: WebhookDelivery
+    let client: HTTPClient
+    private let ownsClient: Bool
+
+    var users: [String: SimulatedUser] = [:]
+    var userOrder: [String] = []
+    /// Messages the business sent, by WhatsApp message id.
+    var received: [String: ReceivedMessage] = [:]
+    var receivedOrder: [String] = []
+    /// Messages simulated users sent, by id → the sender's BSUID.
+    var userMessages: [String: String] = [:]
+    var media: [String: StoredMedia] = [:]
+    var templates: [String: [MessageTemplate]] = [:]
+    var throughputLimit: Int
+    var recentSends: [String: [Date]] = [:]
+    var faults: [FaultKind] = []
+    public var timeoutFaultSeconds: Double = 30
+    private(set) var windowViolations = 0
+    private(set) var acceptedSends = 0
+    private var userSerial = 0
+
+    public init(configuration: SimulatorConfiguration, clock: SimulatorClock = SimulatorClock(), client: HTTPClient? = nil) {
+        self.configuration = configuration
+        self.clock = clock
+        self.client = client ?? HTTPClient(eventLoopGroupProvider: .singleton)
+        self.ownsClient = client == nil
+        self.delivery = WebhookDelivery(configuration: configuration, client: self.client)
+        self.throughputLimit = configuration.throughputPerSecond
+        for number in configuration.phoneNumbers where templates[number.wabaID] == nil {
+            templates[number.wabaID] = DefaultTemplates.make(wabaID: number.wabaID)
+        }
+    }
+
+    public func shutdown() async {
+        if ownsClient { try? await client.shutdown() }
+    }
+
+    // MARK: - Users
+
+    /// A new simulated user. Without `phone` the user has a username and hides their number.
+    @discardableResult
+    public func createUser(name: String, phone: String? = nil, username: String? = nil, bsuid: String? = nil) -> SimulatedUser {
+        userSerial += 1
+        let id = bsuid ?? String(format: "US.%019llu", UInt64.random(in: 1_000_000_000_000_000...9_999_999_999_999_999_999))
+        let user = SimulatedUser(
+            bsuid: id, name: name, phone: phone.map(Simulator.digits),
+            username: username ?? (phone == nil ? name.lowercased().replacingOccurrences(of: " ", with: ".") : nil))
+        if users[id] == nil { userOrder.append(id) }
+        users[id] = user
+        return user
+    }
+
+    public func user(_ bsuid: String) -> SimulatedUser? { users[bsuid] }
+    public func allUsers() -> [SimulatedUser] { userOrder.compactMap { users[$0] } }
+
+    func user(phone: String) -> SimulatedUser? {
+        let digits = Simulator.digits(phone)
+        return users.values.first { $0.phone == digits }
+    }
+
+    static func digits(_ phone: String) -> String { phone.filter(\.isNumber) }
+
+    /// What a user's phone shows: every message the business sent them, oldest first, with its status.
+    public func inbox(of bsuid: String) -> [ReceivedMessage] {
+        receivedOrder.compactMap { received[$0] }.filter { $0.bsuid == bsuid }
+    }
+
+    /// The user opens the chat: every delivered message becomes read, and the business hears of it.
+    @discardableResult
+    public func read(by bsuid: String) async -> Int {
+        var count = 0
+        for id in receivedOrder {
+            guard var message = received[id], message.bsuid == bsuid, message.status == "delivered" else { continue }
+            message.status = "read"
+            received[id] = message
+            await emitStatus(for: message, status: "read")
+            count += 1
+        }
+        return count
+    }
+
+    // MARK: - Controls
+
+    public func advanceClock(by seconds: TimeInterval) { clock.advance(by: seconds) }
+    public func setThroughput(_ limit: Int) { throughputLimit = max(1, limit) }
+    public func injectFault(_ kind: FaultKind, count: Int) { faults += Array(repeating: kind, count: max(0, count)) }
+    public func setDeliveryModes(_ modes: DeliveryModes) async { await delivery.setModes(modes) }
+    public func setWebhookURL(_ url: String?) async { await delivery.setWebhookURL(url) }
+    public func deliveries() async -> [DeliveryRecord] { await delivery.allRecords() }
+    public func waitForDelivery(_ ticket: Int) async -> DeliveryRecord { await delivery.wait(for: ticket) }
+
+    public func addTemplate(_ template: MessageTemplate, wabaID: String) {
+        templates[wabaID, default: []].removeAll { $0.name == template.name && $0.language == template.language }
+        templates[wabaID, default: []].append(template)
+    }
+
+    public struct Stats: Sendable, Equatable {
+        public var windowViolations: Int
+        public var acceptedSends: Int
+        public var users: Int
+        public var pendingFaults: Int
+    }
+
+    public func stats() -> Stats {
+        Stats(windowViolations: windowViolations, acceptedSends: acceptedSends, users: users.count, pendingFaults: faults.count)
+    }
+
+    // MARK: - Shared helpers
+
+    func number(_ phoneNumberID: String) -> SimulatorConfiguration.PhoneNumber? {
+        configuration.phoneNumbers.first { $0.id == phoneNumberID }
+    }
+
+    func checkToken(_ token: String?) throws(GraphFailure) {
+        guard token == configuration.accessToken else { throw GraphFailure.invalidToken }
+    }
+
+    /// Injected faults apply to the next Graph API calls, whatever they are.
+    func takeFault() throws {
+        guard !faults.isEmpty else { return }
+        switch faults.removeFirst() {
+        case .serverError:
+            throw GraphFailure(httpStatus: 500, code: 131000, message: "(#131000) Something went wrong",
+                               details: "Something went wrong. Please try again later.")
+        case .throttle: throw GraphFailure.throughput
+        case .timeout: throw SimulatedTimeout(seconds: timeoutFaultSeconds)
+        }
+    }
+
+    /// Throughput per business number over the last second (real time: it is about load, not the clock).
+    func checkThroughput(_ phoneNumberID: String) throws(GraphFailure) {
+        let now = Date()
+        var sends = recentSends[phoneNumberID, default: []].filter { now.timeIntervalSince($0) < 1 }
+        guard sends.count < throughputLimit else {
+            recentSends[phoneNumberID] = sends
+            throw GraphFailure.throughput
+        }
+        sends.append(now)
+        recentSends[phoneNumberID] = sends
+    }
+
+    func emitStatus(for message: ReceivedMessage, status: String, error: (code: Int, title: String, details: String)? = nil) async {
+        guard let number = number(message.phoneNumberID) else { return }
+        let user = users[message.bsuid]
+        let sentToPhone = message.body["to"]?.stringValue.map(Simulator.digits)
+        let body = WebhookFactory.status(
+            number, message: message, user: user, sentToPhone: sentToPhone, status: status, at: clock.now, error: error)
+        _ = await delivery.enqueue(body)
+    }
+
+    func enqueue(_ body: JSONValue) async -> Int { await delivery.enqueue(body) }
+
+    func recordWindowViolation() { windowViolations += 1 }
+    func recordAcceptedSend() { acceptedSends += 1 }
+}
