@@ -62,7 +62,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
-        .testTarget(name: "WhatsAppCloudTests", dependencies: ["WhatsAppCloud"]),
+        .testTarget(name: "WhatsAppCloudTests", dependencies: ["WhatsAppCloud", "ParleyJSON"]),
         .testTarget(
             name: "WhatsAppSimulatorTests",
             dependencies: [

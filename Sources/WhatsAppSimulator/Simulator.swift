@@ -7,8 +7,8 @@ import WhatsAppCloud
 /// the phone side who send signed webhooks. Enforces the 24-hour window and throughput like Meta does, and
 /// counts every free-form message that arrived outside the window.
 public actor Simulator {
-    public let configuration: SimulatorConfiguration
-    public let clock: SimulatorClock
+    public nonisolated let configuration: SimulatorConfiguration
+    public nonisolated let clock: SimulatorClock
     let delivery: WebhookDelivery
     let client: HTTPClient
     private let ownsClient: Bool
