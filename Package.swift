@@ -74,6 +74,7 @@ let package = Package(
             name: "ParleyServerTests",
             dependencies: [
                 "ParleyServer",
+                "WhatsAppSimulator",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

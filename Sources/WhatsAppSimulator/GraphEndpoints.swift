@@ -47,7 +47,8 @@ struct GraphEndpoints: RouteCollection {
 
     func mediaInfo(req: Request) async throws -> Response {
         try await answer(req) {
-            let info = try await simulator.mediaInfo(id: node(req), token: bearer(req))
+            let host = req.headers.first(name: .host).map { "http://\($0)" }
+            let info = try await simulator.mediaInfo(id: node(req), token: bearer(req), baseURL: host)
             return try JSONValue.parse(JSONEncoder().encode(info))
         }
     }

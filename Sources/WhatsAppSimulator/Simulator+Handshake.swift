@@ -9,7 +9,8 @@ extension Simulator {
 
     /// Performs Meta's `GET` verification against the webhook URL and reports whether the challenge came back.
     public func verifyWebhook(verifyToken: String, url: String? = nil) async -> JSONValue {
-        guard let target = url ?? configuration.webhookURL else { return ["ok": false, "error": "no webhook URL"] }
+        let current = await delivery.currentWebhookURL()
+        guard let target = url ?? current else { return ["ok": false, "error": "no webhook URL"] }
         let challenge = String(UInt64.random(in: 1_000_000_000...9_999_999_999))
         var components = URLComponents(string: target)
         components?.queryItems = [

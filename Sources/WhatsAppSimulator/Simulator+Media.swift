@@ -20,12 +20,13 @@ extension Simulator {
     }
 
     /// `GET /{media-id}`: metadata with a download URL that needs the access token.
-    public func mediaInfo(id: String, token: String?) throws -> MediaInfo {
+    /// `baseURL` is where the caller reached the simulator, so the link works from wherever it asked.
+    public func mediaInfo(id: String, token: String?, baseURL: String? = nil) throws -> MediaInfo {
         try checkToken(token)
         try takeFault()
         guard let item = media[id] else { throw GraphFailure.unknownObject(id) }
-        return MediaInfo(url: "\(configuration.publicBaseURL)/_media/\(id)", mimeType: item.mimeType, sha256: item.sha256,
-                         fileSize: item.data.count, id: id)
+        return MediaInfo(url: "\(baseURL ?? configuration.publicBaseURL)/_media/\(id)", mimeType: item.mimeType,
+                         sha256: item.sha256, fileSize: item.data.count, id: id)
     }
 
     public func mediaBytes(id: String, token: String?) throws -> StoredMedia {

@@ -33,14 +33,22 @@ extension Simulator {
         message["type"] = .string(wireType)
 
         var context: [String: JSONValue] = [:]
-        if let quoted = request["reply_to"]?.stringValue {
+        // Button and list replies always answer a business message; default to the newest one this user got.
+        let answersBusiness = wireType == "interactive" || wireType == "button"
+        if let quoted = request["reply_to"]?.stringValue ?? (answersBusiness ? latestReceived(by: user.bsuid, from: phoneNumberID) : nil) {
             let quotedFromBusiness = received[quoted] != nil
             context["id"] = .string(quoted)
             context["from"] = .string(quotedFromBusiness ? number.displayNumber : (user.phone ?? user.bsuid))
         }
         if request["forwarded"]?.boolValue == true { context["forwarded"] = true }
         if request["frequently_forwarded"]?.boolValue == true { context["frequently_forwarded"] = true }
+        if answersBusiness && context["id"] == nil {
+            context["id"] = .string(WebhookFactory.messageID())
+            context["from"] = .string(number.displayNumber)
+        }
         if !context.isEmpty { message["context"] = .object(context) }
+        // Every message carries `from`; a user who hides their number is named by their BSUID there.
+        if wireType == "system" && message["from"] == nil { message["from"] = .string(user.bsuid) }
 
         // Every message but a system notice opens (or restarts) the window, from its send time.
         if wireType != "system" {
@@ -78,6 +86,11 @@ extension Simulator {
         users[new] = user
         if let index = userOrder.firstIndex(of: old) { userOrder[index] = new }
         for (id, sender) in userMessages where sender == old { userMessages[id] = new }
+        for (id, message) in received where message.bsuid == old { received[id]?.bsuid = new }
+    }
+
+    private func latestReceived(by bsuid: String, from phoneNumberID: String) -> String? {
+        receivedOrder.last { received[$0]?.bsuid == bsuid && received[$0]?.phoneNumberID == phoneNumberID }
     }
 
     /// Fills the type's object of an inbound message; returns the wire `type`.

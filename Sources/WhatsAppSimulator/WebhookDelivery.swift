@@ -32,6 +32,7 @@ actor WebhookDelivery {
 
     func setModes(_ modes: DeliveryModes) { self.modes = modes }
     func currentModes() -> DeliveryModes { modes }
+    func currentWebhookURL() -> String? { webhookURL }
     func setWebhookURL(_ url: String?) {
         webhookURL = url
         startWorker()

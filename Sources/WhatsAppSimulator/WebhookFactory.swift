@@ -23,7 +23,9 @@ enum WebhookFactory {
     }
 
     static func message(_ number: SimulatorConfiguration.PhoneNumber, from user: SimulatedUser, message: JSONValue) -> JSONValue {
-        envelope(number, field: "messages", value: ["contacts": [contact(user)], "messages": [message]])
+        // System notices come without a contacts array, as in Meta's reference.
+        if message["type"] == "system" { return envelope(number, field: "messages", value: ["messages": [message]]) }
+        return envelope(number, field: "messages", value: ["contacts": [contact(user)], "messages": [message]])
     }
 
     static func status(
@@ -51,9 +53,13 @@ enum WebhookFactory {
                 "billable": .bool(message.type == "template"), "pricing_model": "PMP",
                 "category": .string(message.type == "template" ? "utility" : "service"),
             ]
-            // Failed statuses carry no contacts array; the others do.
-            if let user { value["contacts"] = [contact(user)] }
         }
+        // Status contacts are bare ids (no profile). Real failed statuses carry them too (a 131026 failure names
+        // the number it tried); pywa relies on it.
+        var statusContact: [String: JSONValue] = [:]
+        if let phone = sentToPhone ?? user?.phone { statusContact["wa_id"] = .string(phone) }
+        if let user, !(error != nil && sentToPhone != nil) { statusContact["user_id"] = .string(user.bsuid) }
+        if !statusContact.isEmpty { value["contacts"] = [.object(statusContact)] }
         value["statuses"] = [.object(item)]
         return envelope(number, field: "messages", value: value)
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a caller asks to change. `nil` leaves a field alone; for clearable fields `.some(nil)` clears it.
 public struct TicketUpdate: Sendable, Equatable {
     public var subject: String?
@@ -27,6 +29,12 @@ public struct NewComment: Sendable, Equatable {
     public var uploadTokens: [String]
     /// Someone other than the caller who wrote it (an agent recording what the requester said).
     public var authorID: Int?
+    /// The channel's id for the message (WhatsApp's wamid), when the comment came from a channel.
+    public var channelMessageID: String?
+    /// When the author sent it, as the channel reports it (may be earlier than when Parley heard of it).
+    public var sentAt: Date?
+    /// Channel details shown with the comment (media, location, quoted message, forwarded marker…).
+    public var metadata: JSONValue?
 
     public init(
         body: String, htmlBody: String? = nil, isPublic: Bool = true, uploadTokens: [String] = [], authorID: Int? = nil

@@ -30,11 +30,11 @@ struct TicketsController: RouteCollection {
         let query = TicketModel.query(on: req.db)
         if let status = req.query[String.self, at: "status"] { query.filter(\.$status == status) }
         return try await Paginator(request: req, page: page, sortFields: Self.sortFields)
-            .list(query, key: "tickets") { $0.map { $0.json(baseURL: req.baseURL) } }
+            .list(query, key: "tickets") { try await TicketPresenter(req: req).render($0) }
     }
 
     func show(req: Request) async throws -> JSONValue {
-        ["ticket": try await Self.find(req).json(baseURL: req.baseURL)]
+        ["ticket": try await TicketPresenter(req: req).render(try await Self.find(req))]
     }
 
     func showMany(req: Request) async throws -> JSONValue {
@@ -42,7 +42,7 @@ struct TicketsController: RouteCollection {
         let ids = raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard ids.count <= 100 else { throw APIError.badRequest("ids takes at most 100 ids") }
         let tickets = try await TicketModel.query(on: req.db).filter(\.$id ~~ ids).sort(\.$id).all()
-        return ["tickets": .array(tickets.map { $0.json(baseURL: req.baseURL) }), "count": .int(tickets.count),
+        return ["tickets": .array(try await TicketPresenter(req: req).render(tickets)), "count": .int(tickets.count),
                 "next_page": .null, "previous_page": .null]
     }
 
@@ -55,7 +55,10 @@ struct TicketsController: RouteCollection {
                 .findOrCreateRequester(name: requester.name, email: requester.email, phone: requester.phone)
             parsed.update.requesterID = found.id
         }
-        let result = try await TicketService(db: req.db, now: now).create(parsed.update, by: user.actor, via: .api)
+        let update = parsed.update
+        let result = try await req.parley.writeGate.run {
+            try await TicketService(db: req.db, now: now).create(update, by: user.actor, via: .api)
+        }
         req.logger.info("ticket created", metadata: ["ticket_id": "\(result.ticket.id ?? 0)"])
         return try await Self.ticketWithAudit(result, req: req).response(status: .created)
     }
@@ -64,8 +67,10 @@ struct TicketsController: RouteCollection {
         let user = try req.currentUser
         let id = try Self.ticketID(req)
         let parsed = try TicketRequest(req, creating: false)
-        let result = try await TicketService(db: req.db, now: req.parley.clock.now)
-            .update(ticketID: id, parsed.update, by: user.actor, via: .api)
+        let now = req.parley.clock.now
+        let result = try await req.parley.writeGate.run {
+            try await TicketService(db: req.db, now: now).update(ticketID: id, parsed.update, by: user.actor, via: .api)
+        }
         return try await Self.ticketWithAudit(result, req: req)
     }
 
@@ -145,7 +150,7 @@ struct TicketsController: RouteCollection {
     }
 
     static func ticketWithAudit(_ result: TicketService.Result, req: Request) async throws -> JSONValue {
-        var body: [String: JSONValue] = ["ticket": result.ticket.json(baseURL: req.baseURL)]
+        var body: [String: JSONValue] = ["ticket": try await TicketPresenter(req: req).render(result.ticket)]
         if let audit = result.audit { body["audit"] = try await render([audit], req: req)[0] }
         return .object(body)
     }

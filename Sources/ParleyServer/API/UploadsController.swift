@@ -62,6 +62,10 @@ struct UploadsController: RouteCollection {
     /// Served as a download with the stored type only when it is harmless to show inline.
     func content(req: Request) async throws -> Response {
         let attachment = try await Self.find(req)
+        guard (attachment.mediaStatus ?? "stored") == "stored" else {
+            throw APIError(status: .conflict, error: "NotReady",
+                           description: "The file is \(attachment.mediaStatus ?? "pending"): it is not downloaded from WhatsApp yet")
+        }
         let data = try await req.parley.files.load(attachment.sha256)
         var headers = HTTPHeaders()
         let safeInline = ["image/jpeg", "image/png", "image/gif", "image/webp", "audio/ogg", "audio/mpeg",

@@ -1,4 +1,5 @@
 import Vapor
+import WhatsAppCloud
 
 extension Application {
     private struct ParleyKey: StorageKey { typealias Value = ParleyServices }
@@ -17,9 +18,12 @@ extension Request {
     var parley: ParleyServices { application.parley }
 }
 
-/// Services chosen at start-up: the clock, the settings and the file store.
+/// Services chosen at start-up: the clock, the settings, the file store, the Graph API client and workers.
 public struct ParleyServices: Sendable {
     public let settings: ParleySettings
     public let clock: ParleyClock
     let files: AttachmentStore
+    let graph: any GraphAPI
+    let writeGate: WriteGate
+    let media: MediaFetcher
 }

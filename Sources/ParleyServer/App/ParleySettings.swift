@@ -12,6 +12,9 @@ public struct ParleySettings: Sendable {
     public var adminPassword: String?
     public var bcryptCost: Int
     public var logLevel: Logger.Level
+    /// Background workers (media downloads…) also run under the testing environment; unit tests usually
+    /// drive them by hand instead.
+    public var workersInTests = false
 
     public init(
         databaseURL: String? = nil, dataDirectory: String = "./parley-data", hostname: String = "127.0.0.1",

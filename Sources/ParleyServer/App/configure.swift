@@ -4,9 +4,12 @@ import FluentSQLiteDriver
 import Foundation
 import SQLKit
 import Vapor
+import WhatsAppCloud
 
 /// Sets up storage, services, middleware and routes; the one place where live or simulated edges are chosen.
-public func configure(_ app: Application, settings: ParleySettings, clock: ParleyClock = ParleyClock()) async throws {
+public func configure(
+    _ app: Application, settings: ParleySettings, clock: ParleyClock = ParleyClock(), graph: (any GraphAPI)? = nil
+) async throws {
     app.logger.logLevel = settings.logLevel
     try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: settings.attachmentsDirectory, withIntermediateDirectories: true)
@@ -16,9 +19,11 @@ public func configure(_ app: Application, settings: ParleySettings, clock: Parle
     } else {
         app.databases.use(.sqlite(.file(settings.sqlitePath)), as: .sqlite)
     }
+    let graph = graph ?? LiveGraphAPI(baseURL: settings.graphURL, client: app.http.client.shared)
     app.parley = ParleyServices(
         settings: settings, clock: clock,
-        files: AttachmentStore(root: settings.attachmentsDirectory, threadPool: app.threadPool))
+        files: AttachmentStore(root: settings.attachmentsDirectory, threadPool: app.threadPool), graph: graph,
+        writeGate: WriteGate(enabled: !settings.usesPostgres), media: MediaFetcher(application: app, graph: graph))
 
     if !settings.usesPostgres, let sql = app.db as? SQLDatabase {
         // WAL lets readers work while a write commits; FULL syncs each commit, since an acknowledged
@@ -29,6 +34,7 @@ public func configure(_ app: Application, settings: ParleySettings, clock: Parle
 
     app.migrations.add(CreateCoreSchema())
     app.migrations.add(SessionRecord.migration)
+    app.migrations.add(AddWhatsAppChannel())
     try await app.autoMigrate()
 
     app.sessions.use(.fluent)
@@ -48,5 +54,6 @@ public func configure(_ app: Application, settings: ParleySettings, clock: Parle
 
     try await AdminBootstrap.run(app: app, settings: settings)
     try routes(app)
+    app.lifecycle.use(BackgroundWorkers())
     app.responder.use { app in JSONSuffixResponder(next: app.responder.default) }
 }

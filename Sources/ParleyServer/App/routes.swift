@@ -3,6 +3,7 @@ import Vapor
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: SessionController())
+    try app.register(collection: WebhookController())
 
     let api = app.grouped("api", "v2").grouped(APIAuthenticator())
     try api.register(collection: TicketsController())
@@ -11,4 +12,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: UploadsController())
     try api.register(collection: APITokensController())
     try api.register(collection: AccountSettingsController())
+    try api.register(collection: WhatsAppIntegrationsController())
 }

@@ -14,6 +14,17 @@ final class AttachmentModel: Model, @unchecked Sendable {
     @Field(key: "size") var size: Int
     @Field(key: "sha256") var sha256: String
     @Field(key: "created_at") var createdAt: Date
+    /// For channel media: pending until downloaded, then stored, or failed after the last retry.
+    @OptionalField(key: "media_status") var mediaStatus: String?
+    @OptionalField(key: "media_id") var mediaID: String?
+    @OptionalField(key: "media_kind") var mediaKind: String?
+    @OptionalField(key: "media_integration_id") var mediaIntegrationID: Int?
+    @OptionalField(key: "media_attempts") var mediaAttempts: Int?
+    @OptionalField(key: "media_next_attempt_at") var mediaNextAttemptAt: Date?
+    @OptionalField(key: "media_error") var mediaError: String?
+    @OptionalField(key: "media_expected_sha256") var mediaExpectedSHA256: String?
+    /// Which fetch run holds the download, so two instances never take the same file.
+    @OptionalField(key: "media_claim") var mediaClaim: String?
 
     init() {}
 }

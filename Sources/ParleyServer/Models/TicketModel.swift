@@ -25,6 +25,7 @@ final class TicketModel: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
     @OptionalField(key: "solved_at") var solvedAt: Date?
     @OptionalField(key: "last_end_user_message_at") var lastEndUserMessageAt: Date?
+    @OptionalField(key: "whatsapp_integration_id") var whatsappIntegrationID: Int?
 
     init() {}
 

@@ -17,6 +17,9 @@ extension AttachmentModel {
             "malware_access_override": false,
             "malware_scan_result": "not_scanned",
             "thumbnails": [],
+            // Channel media is downloaded after the webhook is answered: pending, stored or failed.
+            "status": .string(mediaStatus ?? "stored"),
+            "status_detail": JSONValue(mediaError),
         ]
     }
 }

@@ -8,7 +8,7 @@ extension AuditModel {
             var object: [String: JSONValue] = ["id": .int(auditID * 1000 + index), "type": .string(event.type.rawValue)]
             if let field = event.fieldName { object["field_name"] = .string(field) }
             if let value = event.value { object["value"] = value }
-            if event.type == .change { object["previous_value"] = event.previousValue ?? .null }
+            if event.type == .change || event.previousValue != nil { object["previous_value"] = event.previousValue ?? .null }
             for (key, value) in event.data { object[key] = value }
             if event.type == .comment, let commentID = event.data["comment_id"]?.intValue,
                 let comment = comments[commentID],

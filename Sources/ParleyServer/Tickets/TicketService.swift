@@ -14,8 +14,11 @@ struct TicketService {
         let comment: CommentModel?
     }
 
+    /// `prepare` sets what only the caller knows (a channel's integration, a follow-up link…) before the save;
+    /// `extraEvents` join the audit (a redaction, a channel event).
     func create(
-        _ request: TicketUpdate, by actor: Actor, via: Channel, viaSource: JSONValue? = nil
+        _ request: TicketUpdate, by actor: Actor, via: Channel, viaSource: JSONValue? = nil,
+        extraEvents: [AuditEvent] = [], prepare: @escaping @Sendable (TicketModel) -> Void = { _ in }
     ) async throws -> Result {
         try await db.transaction { db in
             let service = TicketService(db: db, now: now)
@@ -27,22 +30,29 @@ struct TicketService {
             ticket.viaSource = viaSource?.encodedString()
             ticket.createdAt = now
             ticket.updatedAt = now
+            prepare(ticket)
             try await ticket.create(on: db)
-            return try await service.record(outcome.events, comment: request.comment, on: ticket, by: actor, via: via)
+            return try await service.record(
+                outcome.events + extraEvents, comment: request.comment, on: ticket, by: actor, via: via)
         }
     }
 
-    func update(ticketID: Int, _ request: TicketUpdate, by actor: Actor, via: Channel) async throws -> Result {
+    func update(
+        ticketID: Int, _ request: TicketUpdate, by actor: Actor, via: Channel, extraEvents: [AuditEvent] = [],
+        prepare: @escaping @Sendable (TicketModel) -> Void = { _ in }
+    ) async throws -> Result {
         try await db.transaction { db in
             let service = TicketService(db: db, now: now)
             guard let ticket = try await TicketModel.find(ticketID, on: db) else { throw APIError.notFound() }
             try await service.checkReferences(request)
             let outcome = try TicketWorkflow.update(ticket.snapshot, with: request, by: actor, now: now)
-            guard !outcome.events.isEmpty else { return Result(ticket: ticket, audit: nil, comment: nil) }
+            let events = outcome.events + extraEvents
+            guard !events.isEmpty else { return Result(ticket: ticket, audit: nil, comment: nil) }
             ticket.apply(outcome.ticket)
             ticket.updatedAt = now
+            prepare(ticket)
             try await ticket.save(on: db)
-            return try await service.record(outcome.events, comment: request.comment, on: ticket, by: actor, via: via)
+            return try await service.record(events, comment: request.comment, on: ticket, by: actor, via: via)
         }
     }
 
@@ -63,7 +73,9 @@ struct TicketService {
             stored.htmlBody = newComment.htmlBody
             stored.isPublic = newComment.isPublic
             stored.viaChannel = via.rawValue
-            stored.createdAt = now
+            stored.createdAt = newComment.sentAt ?? now
+            stored.externalMessageID = newComment.channelMessageID
+            stored.metadata = newComment.metadata?.encodedString()
             try await stored.create(on: db)
             try await claimUploads(newComment.uploadTokens, comment: stored)
             audit.events = events.map { event in

@@ -1,0 +1,25 @@
+import Fluent
+import Foundation
+
+/// Every WhatsApp message id Parley accepted, unique: inserting it first in the message's transaction makes a
+/// redelivered webhook a no-op without a read-then-write race.
+final class InboundMessageModel: Model, @unchecked Sendable {
+    static let schema = "whatsapp_inbound"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "wamid") var wamid: String
+    @Field(key: "integration_id") var integrationID: Int
+    @Field(key: "kind") var kind: String
+    @OptionalField(key: "ticket_id") var ticketID: Int?
+    @Field(key: "received_at") var receivedAt: Date
+
+    init() {}
+
+    init(wamid: String, integrationID: Int, kind: String, ticketID: Int?, receivedAt: Date) {
+        self.wamid = wamid
+        self.integrationID = integrationID
+        self.kind = kind
+        self.ticketID = ticketID
+        self.receivedAt = receivedAt
+    }
+}

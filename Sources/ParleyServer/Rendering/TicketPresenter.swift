@@ -1,0 +1,44 @@
+import Fluent
+import ParleyCore
+import Vapor
+
+/// Renders tickets for the API, adding the WhatsApp channel data (the end user's ids and the reply window,
+/// computed by the pure `ReplyWindow` from the newest end-user send time and the clock's now).
+struct TicketPresenter {
+    let req: Request
+
+    func render(_ ticket: TicketModel) async throws -> JSONValue {
+        try await render([ticket])[0]
+    }
+
+    func render(_ tickets: [TicketModel]) async throws -> [JSONValue] {
+        let requesterIDs = tickets.filter { $0.whatsappIntegrationID != nil }.compactMap(\.requesterID)
+        var identities: [Int: [String: String]] = [:]
+        if !requesterIDs.isEmpty {
+            let rows = try await UserIdentityModel.query(on: req.db).filter(\.$userID ~~ requesterIDs)
+                .filter(\.$type ~~ [IdentityType.whatsappBSUID.rawValue, IdentityType.phoneNumber.rawValue,
+                                    IdentityType.whatsappUsername.rawValue]).all()
+            for row in rows { identities[row.userID, default: [:]][row.type] = row.value }
+        }
+        let now = req.parley.clock.now
+        return tickets.map { ticket in
+            guard case .object(var object) = ticket.json(baseURL: req.baseURL), let integrationID = ticket.whatsappIntegrationID
+            else { return ticket.json(baseURL: req.baseURL) }
+            let ids = ticket.requesterID.flatMap { identities[$0] } ?? [:]
+            let window = ReplyWindow(lastEndUserMessageAt: ticket.lastEndUserMessageAt)
+            object["whatsapp"] = [
+                "integration_id": .int(integrationID),
+                "end_user": [
+                    "user_id": JSONValue(ids[IdentityType.whatsappBSUID.rawValue]),
+                    "phone": JSONValue(ids[IdentityType.phoneNumber.rawValue]),
+                    "username": JSONValue(ids[IdentityType.whatsappUsername.rawValue]),
+                ],
+                "window_open": .bool(window.isOpen(at: now)),
+                "window_closes_at": JSONValue(window.closesAt),
+                "window_remaining_seconds": .int(Int(window.remaining(at: now))),
+                "last_end_user_message_at": JSONValue(ticket.lastEndUserMessageAt),
+            ]
+            return .object(object)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Fluent
+import Foundation
+import ParleyCore
+
+/// Finds the person behind a WhatsApp message. The business-scoped user id (BSUID) is the identity; the phone
+/// number and username are attributes that may be missing or appear later. A person first seen by phone and
+/// later by BSUID is one user.
+struct EndUserResolver {
+    let db: Database
+    let now: Date
+
+    static func phoneIdentity(_ digits: String) -> String { "+" + digits.filter(\.isNumber) }
+
+    func resolve(bsuid: String?, phone: String?, username: String?, name: String?) async throws -> UserModel {
+        let phoneValue = phone.flatMap { $0.isEmpty ? nil : EndUserResolver.phoneIdentity($0) }
+        var user: UserModel?
+        if let bsuid { user = try await owner(of: .whatsappBSUID, bsuid) }
+        if user == nil, let phoneValue { user = try await owner(of: .phoneNumber, phoneValue) }
+        if user == nil, let username { user = try await owner(of: .whatsappUsername, username) }
+
+        let found: UserModel
+        if let user {
+            found = user
+            if let name, !name.isEmpty, name != found.name {
+                found.name = name
+                found.updatedAt = now
+                try await found.save(on: db)
+            }
+        } else {
+            found = UserModel(name: name ?? username ?? phoneValue ?? "WhatsApp user", email: nil, phone: phoneValue,
+                              role: .endUser, now: now)
+            try await found.create(on: db)
+        }
+        let userID = try found.requireID()
+        if let bsuid { try await ensure(.whatsappBSUID, bsuid, for: userID) }
+        if let phoneValue {
+            try await ensure(.phoneNumber, phoneValue, for: userID)
+            if found.phone == nil {
+                found.phone = phoneValue
+                try await found.save(on: db)
+            }
+        }
+        if let username { try await replace(.whatsappUsername, with: username, for: userID) }
+        return found
+    }
+
+    func owner(of type: IdentityType, _ value: String) async throws -> UserModel? {
+        guard let identity = try await UserIdentityModel.query(on: db)
+            .filter(\.$type == type.rawValue).filter(\.$value == value).first()
+        else { return nil }
+        return try await UserModel.find(identity.userID, on: db)
+    }
+
+    /// Meta announced a new BSUID for the same person (`user_changed_user_id`): the user keeps their tickets.
+    func changeBSUID(from old: String, to new: String) async throws {
+        guard let identity = try await UserIdentityModel.query(on: db)
+            .filter(\.$type == IdentityType.whatsappBSUID.rawValue).filter(\.$value == old).first(),
+            try await owner(of: .whatsappBSUID, new) == nil
+        else { return }
+        identity.value = new
+        identity.updatedAt = now
+        try await identity.save(on: db)
+    }
+
+    /// The person now uses another phone number (`user_changed_number` / `customer_changed_number`).
+    func changePhone(of user: UserModel, to digits: String) async throws {
+        let value = EndUserResolver.phoneIdentity(digits)
+        guard try await owner(of: .phoneNumber, value) == nil else { return }
+        try await replace(.phoneNumber, with: value, for: try user.requireID())
+        user.phone = value
+        user.updatedAt = now
+        try await user.save(on: db)
+    }
+
+    private func ensure(_ type: IdentityType, _ value: String, for userID: Int) async throws {
+        let existing = try await UserIdentityModel.query(on: db)
+            .filter(\.$type == type.rawValue).filter(\.$value == value).first()
+        guard existing == nil else { return }
+        let hasPrimary = try await UserIdentityModel.query(on: db)
+            .filter(\.$userID == userID).filter(\.$type == type.rawValue).count() > 0
+        try await UserIdentityModel(userID: userID, type: type.rawValue, value: value, primary: !hasPrimary, now: now)
+            .create(on: db)
+    }
+
+    /// One value per user for this type (a username or phone that changed replaces the old one).
+    private func replace(_ type: IdentityType, with value: String, for userID: Int) async throws {
+        let mine = try await UserIdentityModel.query(on: db).filter(\.$userID == userID).filter(\.$type == type.rawValue).all()
+        if mine.contains(where: { $0.value == value }) { return }
+        if let current = mine.first {
+            current.value = value
+            current.updatedAt = now
+            try await current.save(on: db)
+        } else {
+            try await ensure(type, value, for: userID)
+        }
+    }
+}

@@ -1,0 +1,369 @@
+import Fluent
+import Foundation
+import Logging
+import ParleyCore
+import WhatsAppCloud
+
+/// Turns webhook events into tickets, comments and audits. Each message is its own transaction, which starts
+/// by claiming the message id in the inbound ledger (unique), so a redelivery is stored once.
+struct InboundService {
+    let db: Database
+    let now: Date
+    let logger: Logger
+
+    struct Summary: Sendable, Equatable {
+        var stored = 0
+        var duplicates = 0
+        var statuses = 0
+        var recorded = 0
+        var mediaQueued = 0
+    }
+
+    struct Duplicate: Error {}
+
+    func process(_ events: [WebhookEvent], integrations: [WhatsAppIntegrationModel]) async throws -> Summary {
+        var summary = Summary()
+        for event in events {
+            let routing = event.routing
+            guard let integration = integrations.first(where: { $0.phoneNumberID == routing.phoneNumberID })
+                ?? integrations.first(where: { $0.wabaID == routing.wabaID })
+            else { continue }
+            do {
+                try await withRetries { try await handle(event, integration: integration, summary: &summary) }
+            } catch is Duplicate {
+                summary.duplicates += 1
+            }
+        }
+        return summary
+    }
+
+    /// A unique-constraint race (two first messages of one new user at once) resolves itself on a second try.
+    private func withRetries(_ body: () async throws -> Void) async throws {
+        var attempt = 0
+        while true {
+            do {
+                try await body()
+                return
+            } catch let error as DatabaseError where error.isConstraintFailure && attempt < 2 {
+                attempt += 1
+            }
+        }
+    }
+
+    private func handle(_ event: WebhookEvent, integration: WhatsAppIntegrationModel, summary: inout Summary) async throws {
+        switch event {
+        case .message(_, let contact, let original):
+            let (message, redactions) = integration.maskCreditCardNumbers ? original.redactingCards() : (original, 0)
+            let queued = try await handleMessage(message, contact: contact, redactions: redactions, integration: integration)
+            summary.stored += 1
+            summary.mediaQueued += queued
+        case .status(_, let status):
+            try await StatusRecorder(db: db, now: now, logger: logger).record(status, integration: integration)
+            summary.statuses += 1
+        case .call(_, let contact, let call):
+            try await handleCall(call, contact: contact, integration: integration)
+            summary.stored += 1
+        case .error(_, let error):
+            logger.warning("WhatsApp reported an error", metadata: ["code": "\(error.code)", "integration_id": "\(integration.id ?? 0)"])
+            try await record(field: "error", .object(["code": .int(error.code), "title": JSONValue(error.title),
+                                                      "details": JSONValue(error.errorData?.details)]), integration: integration)
+            summary.recorded += 1
+        case .unreadable(_, let field, let raw), .other(_, let field, let raw):
+            try await record(field: field, raw, integration: integration)
+            summary.recorded += 1
+        }
+    }
+
+    // MARK: - Messages
+
+    private func claim(_ wamid: String, kind: String, integration: WhatsAppIntegrationModel, on db: Database) async throws
+        -> InboundMessageModel
+    {
+        let entry = InboundMessageModel(wamid: wamid, integrationID: try integration.requireID(), kind: kind, ticketID: nil, receivedAt: now)
+        do {
+            try await entry.create(on: db)
+        } catch let error as DatabaseError where error.isConstraintFailure {
+            throw Duplicate()
+        }
+        return entry
+    }
+
+    /// Returns how many media downloads it queued.
+    private func handleMessage(_ message: InboundMessage, contact: Contact?, redactions: Int, integration: WhatsAppIntegrationModel)
+        async throws -> Int
+    {
+        guard let wamid = message.id else {
+            try await record(field: "message_without_id", JSONValue.parse(JSONEncoder().encode(message)), integration: integration)
+            return 0
+        }
+        return try await db.transaction { db in
+            let entry = try await claim(wamid, kind: message.type, integration: integration, on: db)
+            let inbound = InboundService(db: db, now: now, logger: logger)
+            if message.groupID != nil {
+                // Group chats are out of scope: recorded in the ledger, never threaded into tickets.
+                entry.kind = "group"
+                try await entry.save(on: db)
+                return 0
+            }
+            let resolver = EndUserResolver(db: db, now: now)
+            switch message.type {
+            case "reaction":
+                try await inbound.react(message, contact: contact, integration: integration)
+                return 0
+            case "edit":
+                try await inbound.edit(message, redactions: redactions)
+                return 0
+            case "revoke":
+                try await inbound.revoke(message)
+                return 0
+            case "system":
+                try await inbound.systemNotice(message, contact: contact, resolver: resolver)
+                return 0
+            default:
+                let user = try await resolver.resolve(
+                    bsuid: message.fromUserID ?? contact?.userID, phone: message.from ?? contact?.waID,
+                    username: contact?.profile?.username, name: contact?.profile?.name)
+                let result = try await inbound.addToConversation(message, from: user, redactions: redactions, integration: integration)
+                entry.ticketID = result.ticket.id
+                try await entry.save(on: db)
+                return result.queuedMedia
+            }
+        }
+    }
+
+    private func addToConversation(
+        _ message: InboundMessage, from user: UserModel, redactions: Int, integration: WhatsAppIntegrationModel
+    ) async throws -> (ticket: TicketModel, queuedMedia: Int) {
+        let quoted = try await quotedComment(message.context?.id)
+        let content = MessageContent(message, quoted: quoted)
+        let sentAt = message.sentAt ?? now
+        var comment = NewComment(body: content.text, htmlBody: content.html, isPublic: !content.isNote)
+        comment.channelMessageID = message.id
+        comment.sentAt = sentAt
+        comment.metadata = ["system": [:], "custom": [:], "whatsapp": .object(content.details)]
+        var extra: [AuditEvent] = []
+        if redactions > 0 {
+            extra.append(AuditEvent(type: .redaction, data: [
+                "count": .int(redactions), "reason": "Credit card numbers were masked before storing the message",
+            ]))
+        }
+        let actor = user.actor
+        let integrationID = try integration.requireID()
+        let forward: @Sendable (TicketModel) -> Void = { ticket in
+            ticket.lastEndUserMessageAt = max(ticket.lastEndUserMessageAt ?? sentAt, sentAt)
+            ticket.whatsappIntegrationID = integrationID
+        }
+        let service = TicketService(db: db, now: now)
+        let latest = try await TicketModel.query(on: db)
+            .filter(\.$requesterID == (try user.requireID())).filter(\.$whatsappIntegrationID == integrationID)
+            .sort(\.$id, .descending).first()
+        let result: TicketService.Result
+        if let latest, latest.status != TicketStatus.closed.rawValue {
+            var update = TicketUpdate()
+            update.comment = comment
+            // The requester's reply puts a waiting or solved ticket back in the agents' queue, as in Zendesk.
+            if ["pending", "hold", "solved"].contains(latest.status) { update.status = .open }
+            result = try await service.update(ticketID: try latest.requireID(), update, by: actor, via: .whatsapp,
+                                              extraEvents: extra, prepare: forward)
+        } else {
+            var create = TicketUpdate()
+            create.subject = SubjectLine.from(content.subject)
+            create.requesterID = user.id
+            create.comment = comment
+            let followUp = latest?.id
+            let source: JSONValue = ["from": ["name": .string(user.name), "phone": JSONValue(user.phone)],
+                                     "to": ["phone_number_id": .string(integration.phoneNumberID),
+                                            "display_number": .string(integration.displayNumber)], "rel": .null]
+            result = try await service.create(create, by: actor, via: .whatsapp, viaSource: source, extraEvents: extra) { ticket in
+                forward(ticket)
+                ticket.followupSourceID = followUp
+            }
+        }
+        var queued = 0
+        if let media = content.media, let stored = result.comment {
+            let attachment = AttachmentModel()
+            attachment.commentID = stored.id
+            attachment.ticketID = stored.ticketID
+            attachment.fileName = media.fileName
+            attachment.contentType = media.mimeType
+            attachment.size = 0
+            attachment.sha256 = ""
+            attachment.createdAt = now
+            attachment.mediaStatus = "pending"
+            attachment.mediaID = media.id
+            attachment.mediaKind = media.kind
+            attachment.mediaIntegrationID = integrationID
+            attachment.mediaAttempts = 0
+            attachment.mediaNextAttemptAt = now
+            attachment.mediaExpectedSHA256 = media.sha256
+            try await attachment.create(on: db)
+            queued = 1
+        }
+        return (result.ticket, queued)
+    }
+
+    private func quotedComment(_ wamid: String?) async throws -> (commentID: Int, excerpt: String)? {
+        guard let wamid, let comment = try await CommentModel.query(on: db).filter(\.$externalMessageID == wamid).first()
+        else { return nil }
+        return (try comment.requireID(), String(comment.body.prefix(200)))
+    }
+
+    private func comment(for wamid: String?) async throws -> CommentModel? {
+        guard let wamid else { return nil }
+        return try await CommentModel.query(on: db).filter(\.$externalMessageID == wamid).first()
+    }
+
+    private func note(on ticketID: Int, by authorID: Int?, _ events: [AuditEvent], lastMessageAt: Date?) async throws {
+        try await AuditModel(ticketID: ticketID, authorID: authorID, via: .whatsapp, events: events, now: now).create(on: db)
+        if let ticket = try await TicketModel.find(ticketID, on: db) {
+            ticket.updatedAt = now
+            if let lastMessageAt { ticket.lastEndUserMessageAt = max(ticket.lastEndUserMessageAt ?? lastMessageAt, lastMessageAt) }
+            try await ticket.save(on: db)
+        }
+    }
+
+    /// A reaction is an event on the comment it reacts to, never a comment of its own.
+    private func react(_ message: InboundMessage, contact: Contact?, integration: WhatsAppIntegrationModel) async throws {
+        guard let reaction = message.reaction, let target = try await comment(for: reaction.messageID) else {
+            try await record(field: "reaction_unmatched", JSONValue.parse(JSONEncoder().encode(message)), integration: integration)
+            return
+        }
+        let emoji = reaction.emoji.flatMap { $0.isEmpty ? nil : $0 }
+        var metadata = target.metadataJSON
+        var whatsapp = metadata["whatsapp"]?.objectValue ?? [:]
+        whatsapp["reaction"] = emoji.map { ["emoji": .string($0), "by": "end-user", "at": .string((message.sentAt ?? now).iso8601)] } ?? .null
+        metadata["whatsapp"] = .object(whatsapp)
+        target.metadata = JSONValue.object(metadata).encodedString()
+        try await target.save(on: db)
+        let event = AuditEvent(type: .channelEvent, data: [
+            "event": emoji == nil ? "reaction_removed" : "reaction", "comment_id": .int(try target.requireID()),
+            "emoji": JSONValue(emoji),
+        ])
+        try await note(on: target.ticketID, by: target.authorID == nil ? nil : nil, [event], lastMessageAt: message.sentAt)
+    }
+
+    /// The end user edited a message: the comment shows the new text; the event log keeps both versions.
+    private func edit(_ message: InboundMessage, redactions: Int) async throws {
+        guard let edit = message.edit, let target = try await comment(for: edit.originalMessageID),
+            let newContent = edit.newContent
+        else { return }
+        let content = MessageContent(newContent, quoted: nil)
+        let previous = target.body
+        target.body = content.text
+        target.htmlBody = content.html
+        var metadata = target.metadataJSON
+        var whatsapp = metadata["whatsapp"]?.objectValue ?? [:]
+        whatsapp["edited"] = true
+        whatsapp["edited_at"] = .string((message.sentAt ?? now).iso8601)
+        metadata["whatsapp"] = .object(whatsapp)
+        target.metadata = JSONValue.object(metadata).encodedString()
+        try await target.save(on: db)
+        var events = [AuditEvent(type: .channelEvent, fieldName: "comment_body", value: .string(content.text),
+                                 previousValue: .string(previous),
+                                 data: ["event": "edit", "comment_id": .int(try target.requireID())])]
+        if redactions > 0 {
+            events.append(AuditEvent(type: .redaction, data: ["count": .int(redactions),
+                                                              "reason": "Credit card numbers were masked before storing the message"]))
+        }
+        try await note(on: target.ticketID, by: target.authorID, events, lastMessageAt: message.sentAt)
+    }
+
+    /// The end user deleted a message: it stays as the record, marked as deleted by them.
+    private func revoke(_ message: InboundMessage) async throws {
+        guard let original = message.revoke?.originalMessageID, let target = try await comment(for: original) else { return }
+        var metadata = target.metadataJSON
+        var whatsapp = metadata["whatsapp"]?.objectValue ?? [:]
+        whatsapp["deleted_by_end_user"] = true
+        whatsapp["deleted_at"] = .string((message.sentAt ?? now).iso8601)
+        metadata["whatsapp"] = .object(whatsapp)
+        target.metadata = JSONValue.object(metadata).encodedString()
+        try await target.save(on: db)
+        let event = AuditEvent(type: .channelEvent, data: ["event": "revoke", "comment_id": .int(try target.requireID())])
+        try await note(on: target.ticketID, by: target.authorID, [event], lastMessageAt: nil)
+    }
+
+    /// Identity notices: a new BSUID or phone number updates the same user instead of creating another.
+    private func systemNotice(_ message: InboundMessage, contact: Contact?, resolver: EndUserResolver) async throws {
+        let kind = message.system?["type"]?.stringValue ?? ""
+        let currentID = message.fromUserID ?? contact?.userID
+        switch kind {
+        case "user_changed_user_id":
+            if let old = message.system?["previous_user_id"]?.stringValue ?? currentID,
+                let new = message.system?["user_id"]?.stringValue
+            {
+                try await resolver.changeBSUID(from: old, to: new)
+            }
+        case "user_changed_number", "customer_changed_number":
+            guard let newPhone = message.system?["wa_id"]?.stringValue ?? message.system?["new_wa_id"]?.stringValue else { return }
+            var user: UserModel?
+            if let currentID { user = try await resolver.owner(of: .whatsappBSUID, currentID) }
+            if user == nil, let from = message.from { user = try await resolver.owner(of: .phoneNumber, EndUserResolver.phoneIdentity(from)) }
+            if let user { try await resolver.changePhone(of: user, to: newPhone) }
+        default:
+            break
+        }
+    }
+
+    // MARK: - Calls
+
+    /// Parley never answers a call: the attempt becomes an internal note and an event on the end user's ticket.
+    private func handleCall(_ call: CallEvent, contact: Contact?, integration: WhatsAppIntegrationModel) async throws {
+        try await db.transaction { db in
+            _ = try await claim("\(call.id):\(call.event ?? "event")", kind: "call", integration: integration, on: db)
+            guard call.event == nil || call.event == "connect" else { return }
+            let inbound = InboundService(db: db, now: now, logger: logger)
+            let user = try await EndUserResolver(db: db, now: now).resolve(
+                bsuid: contact?.userID, phone: call.from ?? contact?.waID, username: contact?.profile?.username,
+                name: contact?.profile?.name)
+            try await inbound.recordCallAttempt(call, from: user, integration: integration)
+        }
+    }
+
+    private func recordCallAttempt(_ call: CallEvent, from user: UserModel, integration: WhatsAppIntegrationModel) async throws {
+        let integrationID = try integration.requireID()
+        var note = NewComment(
+            body: "📞 \(user.name) tried to call on WhatsApp. Calls are not supported on this channel, so nobody was rung; reply in writing.",
+            isPublic: false)
+        note.metadata = ["system": [:], "custom": [:], "whatsapp": ["call_id": .string(call.id), "type": "call"]]
+        let event = AuditEvent(type: .channelEvent, data: [
+            "event": "call_attempt", "call_id": .string(call.id), "answered": false,
+            "at": .string((call.at ?? now).iso8601),
+        ])
+        let service = TicketService(db: db, now: now)
+        let latest = try await TicketModel.query(on: db)
+            .filter(\.$requesterID == (try user.requireID())).filter(\.$whatsappIntegrationID == integrationID)
+            .sort(\.$id, .descending).first()
+        if let latest, latest.status != TicketStatus.closed.rawValue {
+            var update = TicketUpdate()
+            update.comment = note
+            _ = try await service.update(ticketID: try latest.requireID(), update, by: user.actor, via: .whatsapp, extraEvents: [event])
+        } else {
+            var create = TicketUpdate()
+            create.subject = "WhatsApp call attempt from \(user.name)"
+            create.requesterID = user.id
+            create.comment = note
+            _ = try await service.create(create, by: user.actor, via: .whatsapp, extraEvents: [event]) { ticket in
+                ticket.whatsappIntegrationID = integrationID
+            }
+        }
+    }
+
+    // MARK: - Records
+
+    private func record(field: String, _ raw: JSONValue, integration: WhatsAppIntegrationModel) async throws {
+        let payload = integration.maskCreditCardNumbers ? CardRedactor.redact(raw).0 : raw
+        let record = WebhookRecordModel()
+        record.integrationID = integration.id
+        record.field = field
+        record.payload = payload.encodedString()
+        record.receivedAt = now
+        try await record.create(on: db)
+    }
+}
+
+extension CommentModel {
+    /// The comment's metadata as an object (empty when none).
+    var metadataJSON: [String: JSONValue] {
+        metadata.flatMap { try? JSONValue.parse(Data($0.utf8)).objectValue } ?? ["system": [:], "custom": [:]]
+    }
+}

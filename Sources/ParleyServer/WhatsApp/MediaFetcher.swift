@@ -1,0 +1,172 @@
+import Fluent
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+import WhatsAppCloud
+
+/// Downloads channel media after the webhook was answered: media id → URL → bytes (with the access token),
+/// sha256 checked, stored by content hash. Failures retry with backoff; the attachment shows pending or
+/// failed, never disappears.
+final class MediaFetcher: Sendable {
+    static let maxAttempts = 8
+
+    private let application: Application
+    private let graph: any GraphAPI
+    private let signal = NIOLockedValueBox<CheckedContinuation<Void, Never>?>(nil)
+    private let worker = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(application: Application, graph: any GraphAPI) {
+        self.application = application
+        self.graph = graph
+    }
+
+    private var logger: Logger { application.logger }
+    private var now: Date { application.parley.clock.now }
+
+    func start() {
+        worker.withLockedValue { task in
+            guard task == nil else { return }
+            task = Task { [self] in
+                while !Task.isCancelled {
+                    let worked = (try? await runOnce()) ?? 0
+                    if worked == 0 { await sleep(seconds: 2) }
+                }
+            }
+        }
+    }
+
+    func stop() {
+        worker.withLockedValue { $0?.cancel(); $0 = nil }
+        wake()
+    }
+
+    /// New media was queued: skip the rest of the idle wait.
+    func wake() {
+        signal.withLockedValue { continuation in
+            continuation?.resume()
+            continuation = nil
+        }
+    }
+
+    private func sleep(seconds: Double) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
+            group.addTask { [signal] in
+                await withCheckedContinuation { continuation in
+                    let previous = signal.withLockedValue { stored -> CheckedContinuation<Void, Never>? in
+                        let old = stored
+                        stored = continuation
+                        return old
+                    }
+                    previous?.resume()
+                }
+            }
+            await group.next()
+            group.cancelAll()
+            wake()
+        }
+    }
+
+    /// Claims due downloads and performs them; returns how many it worked on.
+    @discardableResult
+    func runOnce(limit: Int = 8) async throws -> Int {
+        let claimed = try await claim(limit: limit)
+        for attachment in claimed { await download(attachment) }
+        return claimed.count
+    }
+
+    /// Marks due rows as downloading in one statement, so two instances never fetch the same file; rows a crashed
+    /// instance left downloading are taken back after five minutes.
+    private func claim(limit: Int) async throws -> [AttachmentModel] {
+        let db = application.db
+        let due = try await AttachmentModel.query(on: db)
+            .group(.or) { either in
+                either.group(.and) { $0.filter(\.$mediaStatus == "pending").filter(\.$mediaNextAttemptAt <= now) }
+                either.group(.and) {
+                    $0.filter(\.$mediaStatus == "downloading").filter(\.$mediaNextAttemptAt <= now.addingTimeInterval(-300))
+                }
+            }
+            .sort(\.$id).limit(limit).all()
+        var claimed: [AttachmentModel] = []
+        for attachment in due {
+            let claim = UUID().uuidString
+            let previous = attachment.mediaStatus
+            let stamp = now
+            let taken = try await application.parley.writeGate.run { [db] in
+                try await AttachmentModel.query(on: db)
+                    .filter(\.$id == (try attachment.requireID())).filter(\.$mediaStatus == previous)
+                    .filter(\.$mediaClaim == attachment.mediaClaim)
+                    .set(\.$mediaStatus, to: "downloading").set(\.$mediaNextAttemptAt, to: stamp)
+                    .set(\.$mediaClaim, to: claim)
+                    .update()
+                return try await AttachmentModel.find(attachment.id, on: db)
+            }
+            if let taken, taken.mediaClaim == claim { claimed.append(taken) }
+        }
+        return claimed
+    }
+
+    private func download(_ attachment: AttachmentModel) async {
+        do {
+            guard let integrationID = attachment.mediaIntegrationID, let mediaID = attachment.mediaID,
+                let integration = try await WhatsAppIntegrationModel.find(integrationID, on: application.db)
+            else { throw MediaFailure.permanent("the WhatsApp integration is gone") }
+            let info = try await graph.mediaInfo(id: mediaID, token: integration.accessToken)
+            let limit = MessageContent.sizeLimit(for: attachment.mediaKind ?? "document")
+            guard info.fileSize <= limit else { throw MediaFailure.permanent("the file is larger than WhatsApp's \(limit / 1024) KB limit") }
+            let data = try await graph.download(url: info.url, token: integration.accessToken)
+            guard data.count <= limit else { throw MediaFailure.permanent("the file is larger than WhatsApp's \(limit / 1024) KB limit") }
+            let hash = AttachmentStore.sha256(data)
+            guard Self.matches(hash, info.sha256), Self.matches(hash, attachment.mediaExpectedSHA256) else {
+                throw MediaFailure.retry("the downloaded file does not match its sha256")
+            }
+            _ = try await application.parley.files.store(data)
+            attachment.sha256 = hash
+            attachment.size = data.count
+            attachment.contentType = info.mimeType
+            attachment.mediaStatus = "stored"
+            attachment.mediaError = nil
+            try await application.parley.writeGate.run { [db = application.db] in try await attachment.save(on: db) }
+        } catch {
+            await fail(attachment, error)
+        }
+    }
+
+    private func fail(_ attachment: AttachmentModel, _ error: Error) async {
+        let attempts = (attachment.mediaAttempts ?? 0) + 1
+        attachment.mediaAttempts = attempts
+        let permanent: Bool
+        let reason: String
+        switch error {
+        case MediaFailure.permanent(let why): (permanent, reason) = (true, why)
+        case MediaFailure.retry(let why): (permanent, reason) = (false, why)
+        case let graphError as GraphAPIError: (permanent, reason) = (!graphError.isTransient && graphError.code != 131016, graphError.summary)
+        default: (permanent, reason) = (false, "could not store the file")
+        }
+        if permanent || attempts >= Self.maxAttempts {
+            attachment.mediaStatus = "failed"
+            attachment.mediaError = reason
+        } else {
+            attachment.mediaStatus = "pending"
+            attachment.mediaError = "retrying: \(reason)"
+            attachment.mediaNextAttemptAt = now.addingTimeInterval(min(3600, 2 * pow(2, Double(attempts))))
+        }
+        logger.warning("media download failed", metadata: ["attachment_id": "\(attachment.id ?? 0)", "attempt": "\(attempts)"])
+        _ = try? await application.parley.writeGate.run { [db = application.db] in try await attachment.save(on: db) }
+    }
+
+    /// WhatsApp gives sha256 as hex (media info) or base64 (webhooks); a missing one is no objection.
+    static func matches(_ hex: String, _ expected: String?) -> Bool {
+        guard let expected, !expected.isEmpty else { return true }
+        if expected.lowercased() == hex { return true }
+        guard let bytes = Data(base64Encoded: expected) else { return false }
+        return bytes.map { String(format: "%02x", $0) }.joined() == hex
+    }
+
+    enum MediaFailure: Error {
+        case permanent(String)
+        case retry(String)
+    }
+}
