@@ -55,10 +55,12 @@ def free_port():
 class ParleyServer:
     """One `parley serve` process on 127.0.0.1, with its output in a log file."""
 
-    def __init__(self, data_dir, log_path, database_url=None):
+    def __init__(self, data_dir, log_path, database_url=None, extra_args=(), extra_env=None):
         self.data_dir = Path(data_dir)
         self.log_path = Path(log_path)
         self.database_url = database_url
+        self.extra_args = list(extra_args)  # more `parley serve` flags (e.g. --graph-url)
+        self.extra_env = dict(extra_env or {})  # set after the PARLEY_* filter below
         self.port = None
         self.proc = None
         self._log_file = None
@@ -86,6 +88,7 @@ class ParleyServer:
                if not k.startswith("PARLEY_") or k == "PARLEY_LOG_LEVEL"}
         env["PARLEY_ADMIN_EMAIL"] = ADMIN_EMAIL
         env["PARLEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+        env.update(self.extra_env)
         last_error = None
         for _attempt in range(3):  # a fresh port if another process grabbed ours
             self.port = free_port()
@@ -97,6 +100,7 @@ class ParleyServer:
             ]
             if self.database_url:
                 cmd += ["--database-url", self.database_url]
+            cmd += self.extra_args
             self._log_file = open(self.log_path, "ab")
             self._log_file.write(f"\n===== $ {' '.join(cmd)}\n".encode())
             self._log_file.flush()

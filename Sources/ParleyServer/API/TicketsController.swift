@@ -60,6 +60,7 @@ struct TicketsController: RouteCollection {
             try await TicketService(db: req.db, now: now).create(update, by: user.actor, via: .api)
         }
         req.logger.info("ticket created", metadata: ["ticket_id": "\(result.ticket.id ?? 0)"])
+        Self.announce(result, req: req)
         return try await Self.ticketWithAudit(result, req: req).response(status: .created)
     }
 
@@ -71,6 +72,7 @@ struct TicketsController: RouteCollection {
         let result = try await req.parley.writeGate.run {
             try await TicketService(db: req.db, now: now).update(ticketID: id, parsed.update, by: user.actor, via: .api)
         }
+        Self.announce(result, req: req)
         return try await Self.ticketWithAudit(result, req: req)
     }
 
@@ -147,6 +149,24 @@ struct TicketsController: RouteCollection {
         let byID = Dictionary(uniqueKeysWithValues: comments.map { ($0.id ?? 0, $0) })
         let files = try await attachments(of: comments, on: req.db)
         return audits.map { $0.json(baseURL: req.baseURL, comments: byID, attachments: files) }
+    }
+
+    /// Tells connected agents about the change, and wakes the outbox when a reply was queued.
+    static func announce(_ result: TicketService.Result, req: Request) {
+        guard result.audit != nil, let ticketID = result.ticket.id else { return }
+        var events: [JSONValue] = [["type": "ticket.updated", "ticket_id": .int(ticketID), "status": .string(result.ticket.status)]]
+        if let comment = result.comment {
+            events.append(["type": "comment.created", "ticket_id": .int(ticketID), "comment_id": JSONValue(comment.id),
+                           "public": .bool(comment.isPublic), "author_id": JSONValue(comment.authorID)])
+            if comment.deliveryStatus == DeliveryStatus.failed.rawValue {
+                let error = comment.deliveryError.flatMap { try? JSONValue.parse(Data($0.utf8)) }
+                events.append(["type": "delivery.failed", "ticket_id": .int(ticketID), "comment_id": JSONValue(comment.id),
+                               "author_id": JSONValue(comment.authorID), "code": error?["code"] ?? .null,
+                               "reason": error?["details"] ?? .null])
+            }
+            if comment.deliveryStatus == DeliveryStatus.queued.rawValue { req.parley.outbox.wake() }
+        }
+        req.parley.live.publish(events)
     }
 
     static func ticketWithAudit(_ result: TicketService.Result, req: Request) async throws -> JSONValue {

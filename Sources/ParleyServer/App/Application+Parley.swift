@@ -26,4 +26,6 @@ public struct ParleyServices: Sendable {
     let graph: any GraphAPI
     let writeGate: WriteGate
     let media: MediaFetcher
+    let outbox: OutboxWorker
+    let live: LiveHub
 }

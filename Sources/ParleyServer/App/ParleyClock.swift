@@ -5,12 +5,16 @@ import NIOConcurrencyHelpers
 public final class ParleyClock: Sendable {
     private let offset = NIOLockedValueBox<TimeInterval>(0)
     private let fixed = NIOLockedValueBox<Date?>(nil)
+    private let source: @Sendable () -> Date
 
-    public init() {}
+    /// `source` lets Parley share another clock (the simulator's, in tests and the demo).
+    public init(source: @escaping @Sendable () -> Date = { Date() }) {
+        self.source = source
+    }
 
     public var now: Date {
         if let fixed = fixed.withLockedValue({ $0 }) { return fixed }
-        return Date().addingTimeInterval(offset.withLockedValue { $0 })
+        return source().addingTimeInterval(offset.withLockedValue { $0 })
     }
 
     /// Moves time forward (tests, demo).

@@ -3,6 +3,7 @@ import Vapor
 /// Starts Parley for the command-line tool: the server, or an application for a one-off job.
 public enum ParleyRunner {
     public static func serve(settings: ParleySettings) async throws {
+        RedactingLogHandler.bootstrap(level: settings.logLevel)
         var env = Environment(name: "production", arguments: ["parley"])
         env.commandInput.arguments = []
         let app = try await Application.make(env)
@@ -25,6 +26,7 @@ public enum ParleyRunner {
     public static func withApplication(
         settings: ParleySettings, _ body: @Sendable (Application) async throws -> Void
     ) async throws {
+        RedactingLogHandler.bootstrap(level: settings.logLevel)
         let app = try await Application.make(Environment(name: "production", arguments: ["parley"]))
         do {
             try await configure(app, settings: settings)

@@ -15,6 +15,8 @@ public struct ParleySettings: Sendable {
     /// Background workers (media downloads…) also run under the testing environment; unit tests usually
     /// drive them by hand instead.
     public var workersInTests = false
+    /// Messages per second Parley sends per WhatsApp number (Meta's default throughput is 80).
+    public var whatsappRatePerSecond: Double = 80
 
     public init(
         databaseURL: String? = nil, dataDirectory: String = "./parley-data", hostname: String = "127.0.0.1",
@@ -48,6 +50,7 @@ public struct ParleySettings: Sendable {
         settings.adminEmail = value("PARLEY_ADMIN_EMAIL")
         settings.adminPassword = value("PARLEY_ADMIN_PASSWORD")
         settings.bcryptCost = value("PARLEY_BCRYPT_COST").flatMap(Int.init) ?? settings.bcryptCost
+        settings.whatsappRatePerSecond = value("PARLEY_WHATSAPP_RATE_LIMIT").flatMap(Double.init) ?? settings.whatsappRatePerSecond
         settings.logLevel = value("PARLEY_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? settings.logLevel
         return settings
     }

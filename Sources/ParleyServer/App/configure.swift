@@ -15,15 +15,17 @@ public func configure(
     try FileManager.default.createDirectory(atPath: settings.attachmentsDirectory, withIntermediateDirectories: true)
 
     if settings.usesPostgres, let url = settings.databaseURL {
-        app.databases.use(try .postgres(url: url), as: .psql)
+        app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
     } else {
-        app.databases.use(.sqlite(.file(settings.sqlitePath)), as: .sqlite)
+        app.databases.use(.sqlite(.file(settings.sqlitePath), sqlLogLevel: .trace), as: .sqlite)
     }
     let graph = graph ?? LiveGraphAPI(baseURL: settings.graphURL, client: app.http.client.shared)
     app.parley = ParleyServices(
         settings: settings, clock: clock,
         files: AttachmentStore(root: settings.attachmentsDirectory, threadPool: app.threadPool), graph: graph,
-        writeGate: WriteGate(enabled: !settings.usesPostgres), media: MediaFetcher(application: app, graph: graph))
+        writeGate: WriteGate(enabled: !settings.usesPostgres), media: MediaFetcher(application: app, graph: graph),
+        outbox: OutboxWorker(application: app, graph: graph, ratePerSecond: settings.whatsappRatePerSecond),
+        live: LiveHub())
 
     if !settings.usesPostgres, let sql = app.db as? SQLDatabase {
         // WAL lets readers work while a write commits; FULL syncs each commit, since an acknowledged
@@ -35,6 +37,7 @@ public func configure(
     app.migrations.add(CreateCoreSchema())
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(AddWhatsAppChannel())
+    app.migrations.add(AddWhatsAppOutbound())
     try await app.autoMigrate()
 
     app.sessions.use(.fluent)

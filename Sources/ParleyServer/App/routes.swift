@@ -13,4 +13,6 @@ func routes(_ app: Application) throws {
     try api.register(collection: APITokensController())
     try api.register(collection: AccountSettingsController())
     try api.register(collection: WhatsAppIntegrationsController())
+    try api.register(collection: WhatsAppTemplatesController())
+    try api.register(collection: LiveController())
 }

@@ -16,6 +16,8 @@ final class WhatsAppIntegrationModel: Model, @unchecked Sendable {
     @Field(key: "verify_token") var verifyToken: String
     @Field(key: "mask_credit_card_numbers") var maskCreditCardNumbers: Bool
     @Field(key: "templates_enabled") var templatesEnabled: Bool
+    /// Mark the end user's messages read on WhatsApp when an agent opens or answers the ticket.
+    @Field(key: "mark_read") var markRead: Bool
     /// nil while healthy; otherwise the last permanent error (an expired token, a policy block…).
     @OptionalField(key: "health_error") var healthError: String?
     @OptionalField(key: "health_error_at") var healthErrorAt: Date?

@@ -78,6 +78,11 @@ struct TicketService {
             stored.metadata = newComment.metadata?.encodedString()
             try await stored.create(on: db)
             try await claimUploads(newComment.uploadTokens, comment: stored)
+            var events = events
+            if ticket.whatsappIntegrationID != nil, newComment.isPublic, via != .whatsapp {
+                let files = try await AttachmentModel.query(on: db).filter(\.$commentID == stored.id).sort(\.$id).all()
+                events += try await OutboundPlanner(db: db, now: now).plan(comment: stored, ticket: ticket, files: files)
+            }
             audit.events = events.map { event in
                 guard event.type == .comment else { return event }
                 var filled = event

@@ -17,6 +17,8 @@ struct InboundService {
         var statuses = 0
         var recorded = 0
         var mediaQueued = 0
+        /// What connected agents should hear about once the transaction committed.
+        var live: [JSONValue] = []
     }
 
     struct Duplicate: Error {}
@@ -54,11 +56,14 @@ struct InboundService {
         switch event {
         case .message(_, let contact, let original):
             let (message, redactions) = integration.maskCreditCardNumbers ? original.redactingCards() : (original, 0)
-            let queued = try await handleMessage(message, contact: contact, redactions: redactions, integration: integration)
+            let (queued, ticketID) = try await handleMessage(message, contact: contact, redactions: redactions, integration: integration)
             summary.stored += 1
             summary.mediaQueued += queued
+            if let ticketID { summary.live.append(["type": "message.received", "ticket_id": .int(ticketID)]) }
         case .status(_, let status):
-            try await StatusRecorder(db: db, now: now, logger: logger).record(status, integration: integration)
+            if let event = try await StatusRecorder(db: db, now: now, logger: logger).record(status, integration: integration) {
+                summary.live.append(event)
+            }
             summary.statuses += 1
         case .call(_, let contact, let call):
             try await handleCall(call, contact: contact, integration: integration)
@@ -88,37 +93,34 @@ struct InboundService {
         return entry
     }
 
-    /// Returns how many media downloads it queued.
+    /// Returns how many media downloads it queued and the ticket it touched.
     private func handleMessage(_ message: InboundMessage, contact: Contact?, redactions: Int, integration: WhatsAppIntegrationModel)
-        async throws -> Int
+        async throws -> (Int, Int?)
     {
         guard let wamid = message.id else {
             try await record(field: "message_without_id", JSONValue.parse(JSONEncoder().encode(message)), integration: integration)
-            return 0
+            return (0, nil)
         }
-        return try await db.transaction { db in
+        return try await db.transaction { db -> (Int, Int?) in
             let entry = try await claim(wamid, kind: message.type, integration: integration, on: db)
             let inbound = InboundService(db: db, now: now, logger: logger)
             if message.groupID != nil {
                 // Group chats are out of scope: recorded in the ledger, never threaded into tickets.
                 entry.kind = "group"
                 try await entry.save(on: db)
-                return 0
+                return (0, nil)
             }
             let resolver = EndUserResolver(db: db, now: now)
             switch message.type {
             case "reaction":
-                try await inbound.react(message, contact: contact, integration: integration)
-                return 0
+                return (0, try await inbound.react(message, contact: contact, integration: integration))
             case "edit":
-                try await inbound.edit(message, redactions: redactions)
-                return 0
+                return (0, try await inbound.edit(message, redactions: redactions))
             case "revoke":
-                try await inbound.revoke(message)
-                return 0
+                return (0, try await inbound.revoke(message))
             case "system":
                 try await inbound.systemNotice(message, contact: contact, resolver: resolver)
-                return 0
+                return (0, nil)
             default:
                 let user = try await resolver.resolve(
                     bsuid: message.fromUserID ?? contact?.userID, phone: message.from ?? contact?.waID,
@@ -126,7 +128,7 @@ struct InboundService {
                 let result = try await inbound.addToConversation(message, from: user, redactions: redactions, integration: integration)
                 entry.ticketID = result.ticket.id
                 try await entry.save(on: db)
-                return result.queuedMedia
+                return (result.queuedMedia, result.ticket.id)
             }
         }
     }
@@ -223,10 +225,10 @@ struct InboundService {
     }
 
     /// A reaction is an event on the comment it reacts to, never a comment of its own.
-    private func react(_ message: InboundMessage, contact: Contact?, integration: WhatsAppIntegrationModel) async throws {
+    private func react(_ message: InboundMessage, contact: Contact?, integration: WhatsAppIntegrationModel) async throws -> Int? {
         guard let reaction = message.reaction, let target = try await comment(for: reaction.messageID) else {
             try await record(field: "reaction_unmatched", JSONValue.parse(JSONEncoder().encode(message)), integration: integration)
-            return
+            return nil
         }
         let emoji = reaction.emoji.flatMap { $0.isEmpty ? nil : $0 }
         var metadata = target.metadataJSON
@@ -239,14 +241,15 @@ struct InboundService {
             "event": emoji == nil ? "reaction_removed" : "reaction", "comment_id": .int(try target.requireID()),
             "emoji": JSONValue(emoji),
         ])
-        try await note(on: target.ticketID, by: target.authorID == nil ? nil : nil, [event], lastMessageAt: message.sentAt)
+        try await note(on: target.ticketID, by: nil, [event], lastMessageAt: message.sentAt)
+        return target.ticketID
     }
 
     /// The end user edited a message: the comment shows the new text; the event log keeps both versions.
-    private func edit(_ message: InboundMessage, redactions: Int) async throws {
+    private func edit(_ message: InboundMessage, redactions: Int) async throws -> Int? {
         guard let edit = message.edit, let target = try await comment(for: edit.originalMessageID),
             let newContent = edit.newContent
-        else { return }
+        else { return nil }
         let content = MessageContent(newContent, quoted: nil)
         let previous = target.body
         target.body = content.text
@@ -266,11 +269,12 @@ struct InboundService {
                                                               "reason": "Credit card numbers were masked before storing the message"]))
         }
         try await note(on: target.ticketID, by: target.authorID, events, lastMessageAt: message.sentAt)
+        return target.ticketID
     }
 
     /// The end user deleted a message: it stays as the record, marked as deleted by them.
-    private func revoke(_ message: InboundMessage) async throws {
-        guard let original = message.revoke?.originalMessageID, let target = try await comment(for: original) else { return }
+    private func revoke(_ message: InboundMessage) async throws -> Int? {
+        guard let original = message.revoke?.originalMessageID, let target = try await comment(for: original) else { return nil }
         var metadata = target.metadataJSON
         var whatsapp = metadata["whatsapp"]?.objectValue ?? [:]
         whatsapp["deleted_by_end_user"] = true
@@ -280,6 +284,7 @@ struct InboundService {
         try await target.save(on: db)
         let event = AuditEvent(type: .channelEvent, data: ["event": "revoke", "comment_id": .int(try target.requireID())])
         try await note(on: target.ticketID, by: target.authorID, [event], lastMessageAt: nil)
+        return target.ticketID
     }
 
     /// Identity notices: a new BSUID or phone number updates the same user instead of creating another.

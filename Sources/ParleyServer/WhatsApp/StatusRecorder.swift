@@ -11,10 +11,16 @@ struct StatusRecorder {
     let now: Date
     let logger: Logger
 
-    func record(_ status: StatusUpdate, integration: WhatsAppIntegrationModel) async throws {
-        guard let reported = DeliveryStatus(whatsApp: status.status) else { return }
-        try await db.transaction { db in
-            guard let comment = try await CommentModel.query(on: db).filter(\.$externalMessageID == status.id).first() else {
+    /// Returns the live event to push (a delivery failure, or a comment's new delivery state).
+    @discardableResult
+    func record(_ status: StatusUpdate, integration: WhatsAppIntegrationModel) async throws -> JSONValue? {
+        guard let reported = DeliveryStatus(whatsApp: status.status) else { return nil }
+        return try await db.transaction { db -> JSONValue? in
+            var found = try await CommentModel.query(on: db).filter(\.$externalMessageID == status.id).first()
+            if found == nil, let part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first() {
+                found = try await CommentModel.find(part.commentID, on: db)
+            }
+            guard let comment = found else {
                 // The send's answer may not be stored yet: keep the status so the sender can apply it later.
                 let record = WebhookRecordModel()
                 record.integrationID = integration.id
@@ -22,11 +28,11 @@ struct StatusRecorder {
                 record.payload = (try? JSONValue.parse(JSONEncoder().encode(status)).encodedString()) ?? "{}"
                 record.receivedAt = now
                 try await record.create(on: db)
-                return
+                return nil
             }
             let current = comment.deliveryStatus.flatMap(DeliveryStatus.init(rawValue:)) ?? .queued
             let next = current.advanced(to: reported)
-            guard next != current else { return }
+            guard next != current else { return nil }
             comment.deliveryStatus = next.rawValue
             var events: [AuditEvent] = []
             if next == .failed {
@@ -52,7 +58,12 @@ struct StatusRecorder {
             if !events.isEmpty {
                 try await AuditModel(ticketID: comment.ticketID, authorID: nil, via: .whatsapp, events: events, now: now)
                     .create(on: db)
+                return ["type": "delivery.failed", "ticket_id": .int(comment.ticketID), "comment_id": JSONValue(comment.id),
+                        "author_id": JSONValue(comment.authorID), "code": events[0].data["code"] ?? .null,
+                        "reason": events[0].data["message"] ?? .null]
             }
+            return ["type": "comment.delivery", "ticket_id": .int(comment.ticketID), "comment_id": JSONValue(comment.id),
+                    "delivery_status": .string(next.rawValue)]
         }
     }
 }

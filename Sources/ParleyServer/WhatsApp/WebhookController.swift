@@ -69,6 +69,7 @@ struct WebhookController: RouteCollection {
             try await InboundService(db: req.db, now: now, logger: req.logger).process(events, integrations: integrations)
         }
         if summary.mediaQueued > 0 { req.parley.media.wake() }
+        req.parley.live.publish(summary.live)
         req.logger.info("webhook processed", metadata: [
             "stored": "\(summary.stored)", "duplicates": "\(summary.duplicates)", "statuses": "\(summary.statuses)",
         ])

@@ -8,7 +8,7 @@ struct WhatsAppIntegrationsController: RouteCollection {
     static let knownFields: Set<String> = [
         "id", "url", "name", "phone_number_id", "waba_id", "display_number", "access_token", "app_secret",
         "verify_token", "mask_credit_card_numbers", "templates_enabled", "webhook_url", "health", "created_at",
-        "updated_at", "access_token_set", "app_secret_set",
+        "updated_at", "access_token_set", "app_secret_set", "mark_read",
     ]
 
     func boot(routes: RoutesBuilder) throws {
@@ -69,6 +69,7 @@ struct WhatsAppIntegrationsController: RouteCollection {
         let verifyToken = body.string("verify_token")
         let mask = body.bool("mask_credit_card_numbers")
         let templates = body.bool("templates_enabled")
+        let markRead = body.bool("mark_read")
         if creating {
             for (key, value) in [("phone_number_id", phoneNumberID), ("waba_id", wabaID), ("access_token", accessToken),
                                  ("app_secret", appSecret)] where value?.isEmpty ?? true
@@ -100,12 +101,14 @@ struct WhatsAppIntegrationsController: RouteCollection {
         if let verifyToken { integration.verifyToken = verifyToken }
         if let mask { integration.maskCreditCardNumbers = mask }
         if let templates { integration.templatesEnabled = templates }
+        if let markRead { integration.markRead = markRead }
         if creating {
             integration.displayNumber = displayNumber ?? phoneNumberID ?? ""
             integration.name = name ?? "WhatsApp \(integration.displayNumber)"
             integration.verifyToken = verifyToken ?? APIToken.generate()
             integration.maskCreditCardNumbers = mask ?? true
             integration.templatesEnabled = templates ?? false
+            integration.markRead = markRead ?? true
         } else if let name {
             integration.name = name
         }
@@ -135,6 +138,7 @@ extension WhatsAppIntegrationModel {
             "app_secret_set": .bool(!appSecret.isEmpty),
             "mask_credit_card_numbers": .bool(maskCreditCardNumbers),
             "templates_enabled": .bool(templatesEnabled),
+            "mark_read": .bool(markRead),
             "health": [
                 "status": healthError == nil ? "ok" : "error",
                 "error": JSONValue(healthError),

@@ -22,19 +22,23 @@ struct ChannelHarness {
     static let token = "sim-token"
     static let secret = "sim-secret"
 
-    static func with(mask: Bool = true, _ body: (ChannelHarness) async throws -> Void) async throws {
+    static func with(mask: Bool = true, rate: Double = 80, throughput: Int = 80, _ body: (ChannelHarness) async throws -> Void)
+        async throws
+    {
         let database = try await TestDatabase.make()
         let simulatorApp = try await Application.make(.testing)
         simulatorApp.logger.logLevel = .critical
         let simulator = Simulator(configuration: SimulatorConfiguration(
             phoneNumbers: [.init(id: phoneID, displayNumber: "15550001234", wabaID: wabaID)],
-            accessToken: token, appSecret: secret, webhookURL: nil, webhookTimeout: 5, retryBaseDelay: 0.05,
-            maxDeliveryAttempts: 4))
+            accessToken: token, appSecret: secret, webhookURL: nil, throughputPerSecond: throughput, webhookTimeout: 5,
+            retryBaseDelay: 0.05, maxDeliveryAttempts: 4))
+        // Parley reads the simulator's clock, so moving one moves both.
+        let clock = ParleyClock(source: { [simulatorClock = simulator.clock] in simulatorClock.now })
         do {
             try await simulator.register(on: simulatorApp)
             try await simulatorApp.server.start(address: .hostname("127.0.0.1", port: 0))
             let simulatorURL = "http://127.0.0.1:\(simulatorApp.http.server.shared.localAddress?.port ?? 0)"
-            try await TestApp.run(on: database, graphURL: simulatorURL + "/v21.0") { parley in
+            try await TestApp.run(on: database, graphURL: simulatorURL + "/v21.0", clock: clock, rate: rate) { parley in
                 try await parley.app.server.start(address: .hostname("127.0.0.1", port: 0))
                 let parleyURL = "http://127.0.0.1:\(parley.app.http.server.shared.localAddress?.port ?? 0)"
                 await simulator.setWebhookURL(parleyURL + "/webhooks/whatsapp")
@@ -75,6 +79,20 @@ struct ChannelHarness {
         let record = await simulator.waitForDelivery(sent.ticket)
         #expect(record.delivered, "webhook for \(request) was not accepted: \(record)")
         return sent.messageID
+    }
+
+    /// Runs the outbox until nothing is due (what the background worker does in production).
+    func flushOutbox() async throws {
+        for _ in 0..<50 {
+            if try await parley.app.parley.outbox.runOnce() == 0 { return }
+        }
+    }
+
+    /// Posts a public reply as the agent; returns the update's answer.
+    func reply(_ ticketID: Int, _ text: String, uploads: [String] = []) async throws -> TestApp.Reply {
+        try await parley.send(.PUT, "/api/v2/tickets/\(ticketID)", as: .token(parley.agent), json: [
+            "ticket": ["comment": ["body": .string(text), "public": true, "uploads": .array(uploads.map { .string($0) })]],
+        ])
     }
 
     func tickets() async throws -> [JSONValue] {

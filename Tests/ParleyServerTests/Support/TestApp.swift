@@ -34,13 +34,17 @@ struct TestApp {
         await database.drop()
     }
 
-    static func run(on database: TestDatabase, graphURL: String? = nil, _ body: (TestApp) async throws -> Void) async throws {
+    static func run(
+        on database: TestDatabase, graphURL: String? = nil, clock: ParleyClock = ParleyClock(), rate: Double = 80,
+        _ body: (TestApp) async throws -> Void
+    ) async throws {
         let app = try await Application.make(.testing)
         do {
             var settings = ParleySettings(
                 databaseURL: database.url, dataDirectory: database.dataDirectory, bcryptCost: 4, logLevel: .warning)
             if let graphURL { settings.graphURL = graphURL }
-            try await configure(app, settings: settings)
+            settings.whatsappRatePerSecond = rate
+            try await configure(app, settings: settings, clock: clock)
             let testApp = try await TestApp(app: app)
             try await body(testApp)
         } catch {

@@ -1,0 +1,42 @@
+import Foundation
+import NIOConcurrencyHelpers
+import ParleyCore
+import Vapor
+
+/// Pushes events to signed-in agents over WebSocket: ticket changes, new messages and delivery failures.
+/// Each event is a JSON object with a `type` (`ticket.updated`, `message.received`, `delivery.failed`…).
+final class LiveHub: Sendable {
+    private let clients = NIOLockedValueBox<[UUID: (userID: Int, socket: WebSocket)]>([:])
+    private let recent = NIOLockedValueBox<[JSONValue]>([])
+    static let keptEvents = 200
+
+    func add(_ socket: WebSocket, userID: Int) -> UUID {
+        let id = UUID()
+        clients.withLockedValue { $0[id] = (userID, socket) }
+        socket.onClose.whenComplete { [weak self] _ in self?.remove(id) }
+        return id
+    }
+
+    func remove(_ id: UUID) { clients.withLockedValue { $0[id] = nil } }
+
+    var connectionCount: Int { clients.withLockedValue { $0.count } }
+
+    /// The newest events, for a client that connects late or reloads.
+    func recentEvents() -> [JSONValue] { recent.withLockedValue { $0 } }
+
+    func publish(_ event: JSONValue) {
+        var stamped = event.objectValue ?? [:]
+        stamped["at"] = .string(Date().iso8601)
+        let message = JSONValue.object(stamped)
+        recent.withLockedValue { list in
+            list.append(message)
+            if list.count > Self.keptEvents { list.removeFirst(list.count - Self.keptEvents) }
+        }
+        let text = message.encodedString()
+        for (_, client) in clients.withLockedValue({ $0 }) {
+            client.socket.send(text, promise: nil)
+        }
+    }
+
+    func publish(_ events: [JSONValue]) { events.forEach(publish) }
+}

@@ -1,0 +1,79 @@
+import Fluent
+import Foundation
+import ParleyCore
+
+/// Decides, inside the comment's own transaction, what happens to a public comment on a WhatsApp ticket:
+/// queued in the outbox while the 24-hour window is open (or for a template), otherwise stored but marked
+/// failed with the reason — never sent.
+struct OutboundPlanner {
+    let db: Database
+    let now: Date
+
+    /// Returns the audit events to add (a delivery failure when the window is closed).
+    func plan(comment: CommentModel, ticket: TicketModel, files: [AttachmentModel]) async throws -> [AuditEvent] {
+        guard let integrationID = ticket.whatsappIntegrationID, comment.isPublic else { return [] }
+        let problems = files.compactMap { OutboundFile.problem(fileName: $0.fileName, contentType: $0.contentType, size: $0.size) }
+        guard problems.isEmpty else { throw APIError.invalid(["comment.uploads": problems]) }
+        let template = comment.metadataJSON["whatsapp"]?["template"]
+        let decision = ReplyDecision.decide(
+            window: ReplyWindow(lastEndUserMessageAt: ticket.lastEndUserMessageAt), isTemplate: template != nil, now: now)
+        let commentID = try comment.requireID()
+        if let reason = decision.reason {
+            comment.deliveryStatus = DeliveryStatus.failed.rawValue
+            var closedAt: JSONValue = .null
+            if case .refuse(let date?) = decision { closedAt = .string(date.iso8601) }
+            comment.deliveryError = JSONValue.object([
+                "code": "window_closed", "title": "24-hour window closed", "details": .string(reason),
+                "window_closed": true, "closed_at": closedAt,
+            ]).encodedString()
+            try await comment.save(on: db)
+            return [AuditEvent(type: .deliveryFailure, data: [
+                "comment_id": .int(commentID), "code": "window_closed", "title": "24-hour window closed",
+                "message": .string(reason), "closed_at": closedAt,
+            ])]
+        }
+        comment.deliveryStatus = DeliveryStatus.queued.rawValue
+        try await comment.save(on: db)
+        var payload: [String: JSONValue] = ["text": .string(comment.body), "files": .array(files.compactMap { $0.id.map(JSONValue.int) })]
+        if let template { payload["template"] = template }
+        try await enqueue(kind: template == nil ? "message" : "template", payload: .object(payload), ticket: ticket,
+                          integrationID: integrationID, commentID: commentID)
+        var events: [AuditEvent] = []
+        if template != nil {
+            events.append(AuditEvent(type: .channelEvent, data: [
+                "event": "template_sent", "comment_id": .int(commentID), "template": template?["name"] ?? .null,
+                "paid": true, "note": "A WhatsApp message template was used; Meta charges for template conversations.",
+            ]))
+        }
+        try await queueMarkRead(ticket: ticket, integrationID: integrationID)
+        return events
+    }
+
+    /// Marks the end user's newest message read on WhatsApp, when the integration wants that.
+    func queueMarkRead(ticket: TicketModel, integrationID: Int) async throws {
+        guard let integration = try await WhatsAppIntegrationModel.find(integrationID, on: db), integration.markRead,
+            let ticketID = ticket.id,
+            let latest = try await CommentModel.query(on: db).filter(\.$ticketID == ticketID)
+                .filter(\.$authorID == ticket.requesterID).filter(\.$externalMessageID != nil)
+                .sort(\.$createdAt, .descending).first(),
+            let wamid = latest.externalMessageID
+        else { return }
+        try await enqueue(kind: "read", payload: ["message_id": .string(wamid)], ticket: ticket,
+                          integrationID: integrationID, commentID: nil)
+    }
+
+    private func enqueue(kind: String, payload: JSONValue, ticket: TicketModel, integrationID: Int, commentID: Int?) async throws {
+        let row = OutboxModel()
+        row.commentID = commentID
+        row.ticketID = try ticket.requireID()
+        row.integrationID = integrationID
+        row.kind = kind
+        row.payload = payload.encodedString()
+        row.status = "queued"
+        row.partsSent = 0
+        row.attempts = 0
+        row.nextAttemptAt = now
+        row.createdAt = now
+        try await row.create(on: db)
+    }
+}

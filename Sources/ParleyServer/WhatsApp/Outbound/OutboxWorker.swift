@@ -1,0 +1,322 @@
+import Fluent
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import ParleyCore
+import Vapor
+import WhatsAppCloud
+
+/// Sends what the outbox holds. Transient errors (5xx, timeouts, 130429) retry with exponential backoff and
+/// jitter; permanent ones end the comment as failed with WhatsApp's code and title. The window is checked
+/// again just before sending: a reply that waited past it is never sent.
+final class OutboxWorker: Sendable {
+    static let maxAttempts = 12
+    static let staleAfter: TimeInterval = 60
+    static let concurrency = 32
+
+    private let application: Application
+    private let graph: any GraphAPI
+    let limiter: RateLimiter
+    private let signal = NIOLockedValueBox<CheckedContinuation<Void, Never>?>(nil)
+    private let worker = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(application: Application, graph: any GraphAPI, ratePerSecond: Double) {
+        self.application = application
+        self.graph = graph
+        self.limiter = RateLimiter(ratePerSecond: ratePerSecond)
+    }
+
+    private var parley: ParleyServices { application.parley }
+    private var db: Database { application.db }
+    private var logger: Logger { application.logger }
+
+    func start() {
+        worker.withLockedValue { task in
+            guard task == nil else { return }
+            task = Task { [self] in
+                // One SQLite instance owns every row: what it left mid-send is resumed at once.
+                if !parley.settings.usesPostgres { try? await releaseAllClaims() }
+                while !Task.isCancelled {
+                    let worked = (try? await runOnce()) ?? 0
+                    if worked == 0 { await idle(seconds: 1) }
+                }
+            }
+        }
+    }
+
+    func stop() {
+        worker.withLockedValue { $0?.cancel(); $0 = nil }
+        wake()
+    }
+
+    func wake() {
+        signal.withLockedValue { continuation in
+            continuation?.resume()
+            continuation = nil
+        }
+    }
+
+    private func idle(seconds: Double) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
+            group.addTask { [signal] in
+                await withCheckedContinuation { continuation in
+                    signal.withLockedValue { stored in
+                        stored?.resume()
+                        stored = continuation
+                    }
+                }
+            }
+            await group.next()
+            group.cancelAll()
+            wake()
+        }
+    }
+
+    private func releaseAllClaims() async throws {
+        try await parley.writeGate.run { [db] in
+            try await OutboxModel.query(on: db).filter(\.$status == "sending").set(\.$status, to: "queued").update()
+        }
+    }
+
+    /// Claims due rows and sends them, several at a time; returns how many it handled.
+    @discardableResult
+    func runOnce(limit: Int = 64) async throws -> Int {
+        let now = parley.clock.now
+        let wallNow = Date()
+        let due = try await OutboxModel.query(on: db)
+            .group(.or) { either in
+                either.group(.and) { $0.filter(\.$status == "queued").filter(\.$nextAttemptAt <= now) }
+                either.group(.and) {
+                    $0.filter(\.$status == "sending").filter(\.$nextAttemptAt <= wallNow.addingTimeInterval(-Self.staleAfter))
+                }
+            }
+            .sort(\.$id).limit(limit).all()
+        var claimed: [OutboxModel] = []
+        for row in due {
+            let claim = UUID().uuidString
+            let previous = (row.status, row.claim)
+            let taken = try await parley.writeGate.run { [db] in
+                try await OutboxModel.query(on: db).filter(\.$id == (try row.requireID()))
+                    .filter(\.$status == previous.0).filter(\.$claim == previous.1)
+                    .set(\.$status, to: "sending").set(\.$claim, to: claim).set(\.$nextAttemptAt, to: wallNow)
+                    .update()
+                return try await OutboxModel.find(row.id, on: db)
+            }
+            if let taken, taken.claim == claim { claimed.append(taken) }
+        }
+        // Rows of one comment must stay in order, so each ticket's rows go one after another.
+        let byTicket = Dictionary(grouping: claimed, by: \.ticketID).values.map { $0.sorted { ($0.id ?? 0) < ($1.id ?? 0) } }
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for rows in byTicket {
+                if running >= Self.concurrency {
+                    await group.next()
+                    running -= 1
+                }
+                group.addTask { for row in rows { await self.deliver(row) } }
+                running += 1
+            }
+        }
+        return claimed.count
+    }
+
+    private enum Outcome {
+        case done
+        case retry(String)
+        case failed(code: JSONValue, title: String, details: String?, windowClosed: Bool)
+    }
+
+    private func deliver(_ row: OutboxModel) async {
+        let outcome: Outcome
+        do {
+            outcome = try await send(row)
+        } catch let error as GraphAPIError {
+            outcome = classify(error)
+        } catch {
+            outcome = .retry("could not prepare the message")
+        }
+        do {
+            try await finish(row, outcome)
+        } catch {
+            logger.error("outbox row could not be updated", metadata: ["outbox_id": "\(row.id ?? 0)"])
+        }
+    }
+
+    private func classify(_ error: GraphAPIError) -> Outcome {
+        if let code = error.code, WhatsAppErrorCode.isWindowClosed(code) {
+            return .failed(code: .int(code), title: "Re-engagement message", details: error.summary, windowClosed: true)
+        }
+        if error.isTransient { return .retry(error.summary) }
+        switch error {
+        case .api(_, let code, let message, let details):
+            return .failed(code: .int(code), title: message, details: details, windowClosed: false)
+        default:
+            return .failed(code: .null, title: "WhatsApp refused the message", details: error.summary, windowClosed: false)
+        }
+    }
+
+    /// Sends the row's parts that are not recorded as sent yet.
+    private func send(_ row: OutboxModel) async throws -> Outcome {
+        guard let integration = try await WhatsAppIntegrationModel.find(row.integrationID, on: db) else {
+            return .failed(code: .null, title: "The WhatsApp integration was removed", details: nil, windowClosed: false)
+        }
+        let payload = (try? JSONValue.parse(Data(row.payload.utf8))) ?? [:]
+        if row.kind == "read" {
+            guard let messageID = payload["message_id"]?.stringValue else { return .done }
+            await limiter.acquire(row.integrationID)
+            _ = try await graph.send(.markRead(messageID: messageID), phoneNumberID: integration.phoneNumberID,
+                                     token: integration.accessToken)
+            return .done
+        }
+        guard let ticket = try await TicketModel.find(row.ticketID, on: db),
+            let commentID = row.commentID, let comment = try await CommentModel.find(commentID, on: db)
+        else { return .failed(code: .null, title: "The comment is gone", details: nil, windowClosed: false) }
+
+        if row.kind != "template" {
+            let decision = ReplyDecision.decide(window: ReplyWindow(lastEndUserMessageAt: ticket.lastEndUserMessageAt),
+                                                isTemplate: false, now: parley.clock.now)
+            if let reason = decision.reason {
+                return .failed(code: "window_closed", title: "24-hour window closed", details: reason, windowClosed: true)
+            }
+        }
+        guard let recipient = try await recipient(of: ticket) else {
+            return .failed(code: .null, title: "The end user has no WhatsApp identity", details: nil, windowClosed: false)
+        }
+        let parts = try await self.parts(of: payload, kind: row.kind)
+        var sentParts = row.partsSent
+        while sentParts < parts.count {
+            await limiter.acquire(row.integrationID)
+            let message = try await parts[sentParts].message(to: recipient, graph: graph, integration: integration,
+                                                             files: parley.files)
+            let answer = try await graph.send(message, phoneNumberID: integration.phoneNumberID, token: integration.accessToken)
+            guard let wamid = answer.messageID else { throw GraphAPIError.invalidResponse("no message id") }
+            sentParts += 1
+            let progress = sentParts
+            try await parley.writeGate.run { [db] in
+                try await db.transaction { db in
+                    try await OutboundMessageIDModel(wamid: wamid, commentID: commentID).create(on: db)
+                    if comment.externalMessageID == nil {
+                        comment.externalMessageID = wamid
+                        try await comment.save(on: db)
+                    }
+                    row.partsSent = progress
+                    try await row.save(on: db)
+                }
+            }
+            await applyEarlyStatuses(for: wamid, integration: integration)
+        }
+        return .done
+    }
+
+    /// A status can arrive before the send's answer was stored; it was kept aside and is applied now.
+    private func applyEarlyStatuses(for wamid: String, integration: WhatsAppIntegrationModel) async {
+        guard let early = try? await WebhookRecordModel.query(on: db).filter(\.$field == "status_unmatched").all()
+            .filter({ $0.payload.contains(wamid) }), !early.isEmpty
+        else { return }
+        for record in early {
+            guard let status = try? JSONDecoder().decode(StatusUpdate.self, from: Data(record.payload.utf8)) else { continue }
+            _ = try? await parley.writeGate.run { [db, now = parley.clock.now, logger] in
+                try await StatusRecorder(db: db, now: now, logger: logger).record(status, integration: integration)
+                try await record.delete(on: db)
+            }
+        }
+    }
+
+    private func recipient(of ticket: TicketModel) async throws -> Recipient? {
+        guard let requester = ticket.requesterID else { return nil }
+        let identities = try await UserIdentityModel.query(on: db).filter(\.$userID == requester).all()
+        if let phone = identities.first(where: { $0.type == IdentityType.phoneNumber.rawValue })?.value {
+            return .phone(phone.filter(\.isNumber))
+        }
+        if let bsuid = identities.first(where: { $0.type == IdentityType.whatsappBSUID.rawValue })?.value {
+            return .bsuid(bsuid)
+        }
+        return nil
+    }
+
+    /// One WhatsApp message per part: the text (or a template), then each file; the text rides as the first
+    /// file's caption when WhatsApp allows one.
+    private func parts(of payload: JSONValue, kind: String) async throws -> [OutboundPart] {
+        if kind == "template", let template = payload["template"] { return [.template(template)] }
+        let text = payload["text"]?.stringValue ?? ""
+        let ids = payload["files"]?.arrayValue?.compactMap(\.intValue) ?? []
+        let files = ids.isEmpty ? [] : try await AttachmentModel.query(on: db).filter(\.$id ~~ ids).sort(\.$id).all()
+        guard let first = files.first else { return [.text(text)] }
+        let captionFits = OutboundFile.kind(contentType: first.contentType)?.takesCaption == true && text.count <= 1024
+        var parts: [OutboundPart] = []
+        if !captionFits && !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { parts.append(.text(text)) }
+        for (index, file) in files.enumerated() {
+            parts.append(.file(file, caption: index == 0 && captionFits && !text.isEmpty ? text : nil))
+        }
+        return parts
+    }
+
+    private func finish(_ row: OutboxModel, _ outcome: Outcome) async throws {
+        let now = parley.clock.now
+        let events = try await parley.writeGate.run { [db, logger] in
+            try await db.transaction { db -> [JSONValue] in
+                var events: [JSONValue] = []
+                switch outcome {
+                case .done:
+                    row.status = "sent"
+                    row.sentAt = now
+                    row.lastError = nil
+                    if let commentID = row.commentID, let comment = try await CommentModel.find(commentID, on: db) {
+                        let current = comment.deliveryStatus.flatMap(DeliveryStatus.init(rawValue:)) ?? .queued
+                        comment.deliveryStatus = current.advanced(to: .sent).rawValue
+                        try await comment.save(on: db)
+                        events.append(["type": "comment.delivery", "ticket_id": .int(row.ticketID), "comment_id": .int(commentID),
+                                       "delivery_status": .string(comment.deliveryStatus ?? "sent")])
+                    }
+                case .retry(let reason):
+                    row.attempts += 1
+                    if row.attempts >= Self.maxAttempts {
+                        try await self.fail(row, code: .null, title: "WhatsApp did not accept the message after \(row.attempts) tries",
+                                       details: reason, windowClosed: false, now: now, on: db, events: &events)
+                    } else {
+                        row.status = "queued"
+                        row.lastError = reason
+                        // Exponential backoff with jitter, so many retries do not return at the same instant.
+                        let base = min(300, pow(2, Double(row.attempts - 1)))
+                        row.nextAttemptAt = now.addingTimeInterval(base * Double.random(in: 0.5...1.0))
+                        logger.notice("WhatsApp send will be retried", metadata: ["outbox_id": "\(row.id ?? 0)", "attempt": "\(row.attempts)"])
+                    }
+                case .failed(let code, let title, let details, let windowClosed):
+                    try await self.fail(row, code: code, title: title, details: details, windowClosed: windowClosed, now: now,
+                                        on: db, events: &events)
+                }
+                row.claim = nil
+                try await row.save(on: db)
+                return events
+            }
+        }
+        parley.live.publish(events)
+    }
+
+    private func fail(_ row: OutboxModel, code: JSONValue, title: String, details: String?, windowClosed: Bool, now: Date,
+                      on db: Database, events: inout [JSONValue]) async throws {
+        row.status = "failed"
+        row.lastError = title
+        guard row.kind != "read", let commentID = row.commentID, let comment = try await CommentModel.find(commentID, on: db)
+        else { return }
+        comment.deliveryStatus = DeliveryStatus.failed.rawValue
+        let error: JSONValue = ["code": code, "title": .string(title), "details": JSONValue(details), "window_closed": .bool(windowClosed)]
+        comment.deliveryError = error.encodedString()
+        try await comment.save(on: db)
+        let message = [title, details].compactMap { $0 }.joined(separator: ": ")
+        try await AuditModel(ticketID: row.ticketID, authorID: nil, via: .whatsapp, events: [
+            AuditEvent(type: .deliveryFailure, data: ["comment_id": .int(commentID), "code": code, "title": .string(title),
+                                                      "details": JSONValue(details), "message": .string(message)]),
+        ], now: now).create(on: db)
+        if case .int(let number) = code, WhatsAppErrorCode.makesIntegrationUnhealthy(number),
+            let integration = try await WhatsAppIntegrationModel.find(row.integrationID, on: db)
+        {
+            integration.healthError = message
+            integration.healthErrorAt = now
+            try await integration.save(on: db)
+        }
+        events.append(["type": "delivery.failed", "ticket_id": .int(row.ticketID), "comment_id": .int(commentID),
+                       "author_id": JSONValue(comment.authorID), "code": code, "reason": .string(message)])
+    }
+}
