@@ -25,6 +25,8 @@ public actor Simulator {
     var throughputLimit: Int
     var recentSends: [String: [Date]] = [:]
     var faults: [FaultKind] = []
+    /// Throughput is about load, so it counts in real time; tests may pin it to make bursts exact.
+    var throughputClock: @Sendable () -> Date = { Date() }
     public var timeoutFaultSeconds: Double = 30
     private(set) var windowViolations = 0
     private(set) var acceptedSends = 0
@@ -94,6 +96,7 @@ public actor Simulator {
 
     public func advanceClock(by seconds: TimeInterval) { clock.advance(by: seconds) }
     public func setThroughput(_ limit: Int) { throughputLimit = max(1, limit) }
+    public func setThroughputClock(_ clock: @escaping @Sendable () -> Date) { throughputClock = clock }
     public func injectFault(_ kind: FaultKind, count: Int) { faults += Array(repeating: kind, count: max(0, count)) }
     public func setDeliveryModes(_ modes: DeliveryModes) async { await delivery.setModes(modes) }
     public func setWebhookURL(_ url: String?) async { await delivery.setWebhookURL(url) }
@@ -140,7 +143,7 @@ public actor Simulator {
 
     /// Throughput per business number over the last second (real time: it is about load, not the clock).
     func checkThroughput(_ phoneNumberID: String) throws(GraphFailure) {
-        let now = Date()
+        let now = throughputClock()
         var sends = recentSends[phoneNumberID, default: []].filter { now.timeIntervalSince($0) < 1 }
         guard sends.count < throughputLimit else {
             recentSends[phoneNumberID] = sends

@@ -23,6 +23,15 @@ public struct LiveGraphAPI: GraphAPI {
         return try decode(SendResponse.self, data)
     }
 
+    public func markRead(messageID: String, phoneNumberID: String, token: String) async throws {
+        let data = try await call(.POST, "\(baseURL)/\(phoneNumberID)/messages", token: token,
+                                  body: OutboundMessage.markRead(messageID: messageID).body.encoded(),
+                                  contentType: "application/json")
+        guard (try? JSONValue.parse(data))?["success"]?.boolValue == true else {
+            throw GraphAPIError.invalidResponse("mark-read answer is not {\"success\": true}")
+        }
+    }
+
     public func uploadMedia(_ data: Data, mimeType: String, fileName: String, phoneNumberID: String, token: String)
         async throws -> String
     {

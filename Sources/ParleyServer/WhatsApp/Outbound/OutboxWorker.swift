@@ -165,8 +165,7 @@ final class OutboxWorker: Sendable {
         if row.kind == "read" {
             guard let messageID = payload["message_id"]?.stringValue else { return .done }
             await limiter.acquire(row.integrationID)
-            _ = try await graph.send(.markRead(messageID: messageID), phoneNumberID: integration.phoneNumberID,
-                                     token: integration.accessToken)
+            try await graph.markRead(messageID: messageID, phoneNumberID: integration.phoneNumberID, token: integration.accessToken)
             return .done
         }
         guard let ticket = try await TicketModel.find(row.ticketID, on: db),
