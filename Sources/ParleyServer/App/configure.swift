@@ -38,6 +38,7 @@ public func configure(
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(AddWhatsAppChannel())
     app.migrations.add(AddWhatsAppOutbound())
+    app.migrations.add(AddRules())
     try await app.autoMigrate()
 
     app.sessions.use(.fluent)

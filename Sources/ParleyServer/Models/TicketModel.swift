@@ -26,6 +26,10 @@ final class TicketModel: Model, @unchecked Sendable {
     @OptionalField(key: "solved_at") var solvedAt: Date?
     @OptionalField(key: "last_end_user_message_at") var lastEndUserMessageAt: Date?
     @OptionalField(key: "whatsapp_integration_id") var whatsappIntegrationID: Int?
+    /// When the ticket last changed status, was assigned, and heard from its requester (automation time conditions).
+    @OptionalField(key: "status_changed_at") var statusChangedAt: Date?
+    @OptionalField(key: "assigned_at") var assignedAt: Date?
+    @OptionalField(key: "requester_updated_at") var requesterUpdatedAt: Date?
 
     init() {}
 

@@ -7,11 +7,16 @@ import ParleyCore
 struct TicketService {
     let db: Database
     let now: Date
+    /// Rules' own updates run triggers too; turning them off is for seeding and tests of raw storage.
+    var runTriggers = true
 
     struct Result {
         let ticket: TicketModel
         let audit: AuditModel?
+        /// The update's own comment.
         let comment: CommentModel?
+        /// Every comment the update added (its own, then those of rules that fired).
+        var comments: [CommentModel] = []
     }
 
     /// `prepare` sets what only the caller knows (a channel's integration, a follow-up link…) before the save;
@@ -21,7 +26,7 @@ struct TicketService {
         extraEvents: [AuditEvent] = [], prepare: @escaping @Sendable (TicketModel) -> Void = { _ in }
     ) async throws -> Result {
         try await db.transaction { db in
-            let service = TicketService(db: db, now: now)
+            let service = TicketService(db: db, now: now, runTriggers: runTriggers)
             try await service.checkReferences(request)
             let outcome = try TicketWorkflow.create(request, by: actor, now: now)
             let ticket = TicketModel()
@@ -30,10 +35,13 @@ struct TicketService {
             ticket.viaSource = viaSource?.encodedString()
             ticket.createdAt = now
             ticket.updatedAt = now
+            ticket.statusChangedAt = now
+            if ticket.assigneeID != nil { ticket.assignedAt = now }
             prepare(ticket)
             try await ticket.create(on: db)
-            return try await service.record(
-                outcome.events + extraEvents, comment: request.comment, on: ticket, by: actor, via: via)
+            return try await service.finish(
+                ticket, previous: outcome.ticket, updateType: .create, events: outcome.events + extraEvents,
+                comment: request.comment, by: actor, via: via)
         }
     }
 
@@ -42,57 +50,109 @@ struct TicketService {
         prepare: @escaping @Sendable (TicketModel) -> Void = { _ in }
     ) async throws -> Result {
         try await db.transaction { db in
-            let service = TicketService(db: db, now: now)
+            let service = TicketService(db: db, now: now, runTriggers: runTriggers)
             guard let ticket = try await TicketModel.find(ticketID, on: db) else { throw APIError.notFound() }
             try await service.checkReferences(request)
-            let outcome = try TicketWorkflow.update(ticket.snapshot, with: request, by: actor, now: now)
+            let before = ticket.snapshot
+            let outcome = try TicketWorkflow.update(before, with: request, by: actor, now: now)
             let events = outcome.events + extraEvents
             guard !events.isEmpty else { return Result(ticket: ticket, audit: nil, comment: nil) }
             ticket.apply(outcome.ticket)
             ticket.updatedAt = now
+            service.stampTimes(ticket, before: before)
             prepare(ticket)
             try await ticket.save(on: db)
-            return try await service.record(events, comment: request.comment, on: ticket, by: actor, via: via)
+            return try await service.finish(
+                ticket, previous: before, updateType: .change, events: events, comment: request.comment, by: actor, via: via)
         }
     }
 
-    /// Writes the audit, and the comment it announces, with the comment's id inside its event.
+    /// Automation time conditions measure from these moments.
+    private func stampTimes(_ ticket: TicketModel, before: TicketSnapshot) {
+        if ticket.status != before.status.rawValue { ticket.statusChangedAt = now }
+        if ticket.assigneeID != before.assigneeID && ticket.assigneeID != nil { ticket.assignedAt = now }
+    }
+
+    /// Runs the trigger cycle on the saved ticket, then writes one audit for the update and everything the
+    /// triggers did, with every comment.
+    private func finish(
+        _ ticket: TicketModel, previous: TicketSnapshot, updateType: RuleContext.UpdateType, events: [AuditEvent],
+        comment: NewComment?, by actor: Actor, via: Channel
+    ) async throws -> Result {
+        var events = events
+        var comments: [(NewComment, authorID: Int?, via: Channel)] = []
+        if let comment {
+            comments.append((comment, comment.authorID ?? actor.userID, via))
+            if comment.authorID ?? actor.userID == ticket.requesterID { ticket.requesterUpdatedAt = now }
+        }
+        if runTriggers {
+            let loader = RuleFactsLoader(db: db)
+            let triggers = try await loader.activeRules("trigger")
+            if !triggers.isEmpty {
+                var actorName: String?
+                if let userID = actor.userID { actorName = try await UserModel.find(userID, on: db)?.name }
+                let context = RuleContext(
+                    facts: try await loader.facts(for: ticket), previous: previous, updateType: updateType, comment: comment,
+                    currentUserID: actor.userID, currentUserName: actorName, now: now)
+                let firings = TriggerCycle.run(triggers.map(\.trigger), context: context)
+                for firing in firings {
+                    let (ruleEvents, ruleComments) = try await RuleApplier(db: db, now: now)
+                        .apply(firing.effects, to: ticket, rule: (kind: "trigger", id: firing.triggerID, title: firing.title))
+                    events += ruleEvents
+                    comments += ruleComments.map { (comment: NewComment) -> (NewComment, authorID: Int?, via: Channel) in
+                        (comment, nil, Channel.rule)
+                    }
+                }
+                if !firings.isEmpty { try await ticket.save(on: db) }
+            }
+        }
+        try await ticket.save(on: db)
+        return try await record(events, comments: comments, on: ticket, by: actor, via: via)
+    }
+
+    /// Writes the audit, and the comments it announces, with each comment's id inside its event.
     private func record(
-        _ events: [AuditEvent], comment newComment: NewComment?, on ticket: TicketModel, by actor: Actor, via: Channel
+        _ events: [AuditEvent], comments: [(NewComment, authorID: Int?, via: Channel)], on ticket: TicketModel, by actor: Actor,
+        via: Channel
     ) async throws -> Result {
         let ticketID = try ticket.requireID()
         let audit = AuditModel(ticketID: ticketID, authorID: actor.userID, via: via, events: events, now: now)
         try await audit.create(on: db)
-        var comment: CommentModel?
-        if let newComment {
-            let stored = CommentModel()
-            stored.ticketID = ticketID
-            stored.auditID = audit.id
-            stored.authorID = newComment.authorID ?? actor.userID
-            stored.body = newComment.body
-            stored.htmlBody = newComment.htmlBody
-            stored.isPublic = newComment.isPublic
-            stored.viaChannel = via.rawValue
-            stored.createdAt = newComment.sentAt ?? now
-            stored.externalMessageID = newComment.channelMessageID
-            stored.metadata = newComment.metadata?.encodedString()
-            try await stored.create(on: db)
-            try await claimUploads(newComment.uploadTokens, comment: stored)
-            var events = events
-            if ticket.whatsappIntegrationID != nil, newComment.isPublic, via != .whatsapp {
-                let files = try await AttachmentModel.query(on: db).filter(\.$commentID == stored.id).sort(\.$id).all()
-                events += try await OutboundPlanner(db: db, now: now).plan(comment: stored, ticket: ticket, files: files)
+        var stored: [CommentModel] = []
+        var events = events
+        for (newComment, authorID, commentVia) in comments {
+            let comment = CommentModel()
+            comment.ticketID = ticketID
+            comment.auditID = audit.id
+            comment.authorID = authorID
+            comment.body = newComment.body
+            comment.htmlBody = newComment.htmlBody
+            comment.isPublic = newComment.isPublic
+            comment.viaChannel = commentVia.rawValue
+            comment.createdAt = newComment.sentAt ?? now
+            comment.externalMessageID = newComment.channelMessageID
+            comment.metadata = newComment.metadata?.encodedString()
+            try await comment.create(on: db)
+            try await claimUploads(newComment.uploadTokens, comment: comment)
+            // Public replies on a WhatsApp ticket go out to the end user (never what the end user sent us).
+            if ticket.whatsappIntegrationID != nil, newComment.isPublic, newComment.channelMessageID == nil,
+                authorID == nil || authorID != ticket.requesterID
+            {
+                let files = try await AttachmentModel.query(on: db).filter(\.$commentID == comment.id).sort(\.$id).all()
+                events += try await OutboundPlanner(db: db, now: now).plan(comment: comment, ticket: ticket, files: files)
             }
-            audit.events = events.map { event in
-                guard event.type == .comment else { return event }
-                var filled = event
-                filled.data["comment_id"] = .int(stored.id ?? 0)
-                return filled
-            }
-            try await audit.save(on: db)
-            comment = stored
+            stored.append(comment)
         }
-        return Result(ticket: ticket, audit: audit, comment: comment)
+        var commentIndex = 0
+        audit.events = events.map { event in
+            guard event.type == .comment, commentIndex < stored.count else { return event }
+            var filled = event
+            filled.data["comment_id"] = .int(stored[commentIndex].id ?? 0)
+            commentIndex += 1
+            return filled
+        }
+        try await audit.save(on: db)
+        return Result(ticket: ticket, audit: audit, comment: comments.isEmpty ? nil : stored.first, comments: stored)
     }
 
     private func claimUploads(_ tokens: [String], comment: CommentModel) async throws {

@@ -1,0 +1,32 @@
+import Fluent
+import Foundation
+import ParleyCore
+
+/// Gathers what rules look at about a ticket (names for placeholders, the last message's forwarded flag…).
+struct RuleFactsLoader {
+    let db: Database
+
+    func facts(for ticket: TicketModel) async throws -> RuleContext.TicketFacts {
+        let ids = [ticket.requesterID, ticket.assigneeID].compactMap { $0 }
+        let users = ids.isEmpty ? [] : try await UserModel.query(on: db).filter(\.$id ~~ ids).all()
+        let requester = users.first { $0.id == ticket.requesterID }
+        let assignee = users.first { $0.id == ticket.assigneeID }
+        var forwarded = false
+        if ticket.whatsappIntegrationID != nil, let requesterID = ticket.requesterID, let ticketID = ticket.id,
+            let last = try await CommentModel.query(on: db).filter(\.$ticketID == ticketID).filter(\.$authorID == requesterID)
+                .sort(\.$createdAt, .descending).first()
+        {
+            forwarded = last.metadataJSON["whatsapp"]?["forwarded"]?.boolValue == true
+        }
+        return RuleContext.TicketFacts(
+            id: ticket.id ?? 0, ticket: ticket.snapshot, channel: ticket.viaChannel, whatsappIntegrationID: ticket.whatsappIntegrationID,
+            createdAt: ticket.createdAt, updatedAt: ticket.updatedAt, statusChangedAt: ticket.statusChangedAt,
+            assignedAt: ticket.assignedAt, requesterUpdatedAt: ticket.requesterUpdatedAt,
+            lastEndUserMessageAt: ticket.lastEndUserMessageAt, lastMessageForwarded: forwarded, requesterName: requester?.name,
+            requesterEmail: requester?.email, assigneeName: assignee?.name)
+    }
+
+    func activeRules(_ kind: String) async throws -> [RuleModel] {
+        try await RuleModel.query(on: db).filter(\.$kind == kind).filter(\.$active == true).sort(\.$position).sort(\.$id).all()
+    }
+}
