@@ -11,6 +11,8 @@ struct TicketRequest {
 
     var update = TicketUpdate()
     var requester: Requester?
+    /// Macros to apply with this update (Zendesk's `macro_ids`).
+    var macroIDs: [Int] = []
 
     /// Every field of Zendesk's ticket object, so clients that send a whole ticket back are accepted;
     /// those Parley does not change are ignored.
@@ -48,6 +50,7 @@ struct TicketRequest {
         update.assigneeID = body.nullableInt("assignee_id")
         update.groupID = body.nullableInt("group_id")
         update.externalID = body.nullableString("external_id")
+        macroIDs = body.ints("macro_ids") ?? []
 
         if var requester = body.object("requester", known: TicketRequest.requesterFields) {
             self.requester = Requester(

@@ -23,6 +23,7 @@ struct TicketsController: RouteCollection {
         tickets.get(":ticket_id", "comments", use: comments)
         tickets.get(":ticket_id", "audits", use: audits)
         tickets.get(":ticket_id", "audits", ":audit_id", use: audit)
+        tickets.get(":ticket_id", "macros", ":macro_id", "apply", use: previewMacro)
     }
 
     func list(req: Request) async throws -> JSONValue {
@@ -67,10 +68,16 @@ struct TicketsController: RouteCollection {
     func update(req: Request) async throws -> JSONValue {
         let user = try req.currentUser
         let id = try Self.ticketID(req)
-        let parsed = try TicketRequest(req, creating: false)
+        var parsed = try TicketRequest(req, creating: false)
+        if !parsed.macroIDs.isEmpty {
+            let ticket = try await Self.find(req)
+            let effects = try await MacroApplier(req: req).effects(of: parsed.macroIDs, on: ticket, by: user)
+            MacroApplier.merge(effects, into: &parsed.update)
+        }
         let now = req.parley.clock.now
+        let update = parsed.update
         let result = try await req.parley.writeGate.run {
-            try await TicketService(db: req.db, now: now).update(ticketID: id, parsed.update, by: user.actor, via: .api)
+            try await TicketService(db: req.db, now: now).update(ticketID: id, update, by: user.actor, via: .api)
         }
         Self.announce(result, req: req)
         return try await Self.ticketWithAudit(result, req: req)
@@ -113,6 +120,13 @@ struct TicketsController: RouteCollection {
         return try await Paginator(request: req, page: page, sortFields: sorts).list(query, key: "audits") { audits in
             try await Self.render(audits, req: req)
         }
+    }
+
+    func previewMacro(req: Request) async throws -> JSONValue {
+        let ticket = try await Self.find(req)
+        guard let macroID = req.parameters.get("macro_id", as: Int.self) else { throw APIError.notFound() }
+        guard let macro = try await RuleModel.find(macroID, on: req.db), macro.kind == "macro" else { throw APIError.notFound() }
+        return try await MacroApplier(req: req).preview(macroID, on: ticket, by: try req.currentUser)
     }
 
     func audit(req: Request) async throws -> JSONValue {
@@ -164,8 +178,9 @@ struct TicketsController: RouteCollection {
                                "author_id": JSONValue(comment.authorID), "code": error?["code"] ?? .null,
                                "reason": error?["details"] ?? .null])
             }
-            if comment.deliveryStatus == DeliveryStatus.queued.rawValue { req.parley.outbox.wake() }
         }
+        for comment in result.comments where comment.deliveryStatus == DeliveryStatus.queued.rawValue { req.parley.outbox.wake() }
+        req.parley.notifications.wake()
         req.parley.live.publish(events)
     }
 

@@ -28,4 +28,6 @@ public struct ParleyServices: Sendable {
     let media: MediaFetcher
     let outbox: OutboxWorker
     let live: LiveHub
+    let automations: AutomationRunner
+    let notifications: NotificationWorker
 }

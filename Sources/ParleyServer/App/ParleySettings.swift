@@ -17,6 +17,8 @@ public struct ParleySettings: Sendable {
     public var workersInTests = false
     /// Messages per second Parley sends per WhatsApp number (Meta's default throughput is 80).
     public var whatsappRatePerSecond: Double = 80
+    /// Seconds between automation passes (Zendesk runs them hourly).
+    public var automationInterval: TimeInterval = 3600
 
     public init(
         databaseURL: String? = nil, dataDirectory: String = "./parley-data", hostname: String = "127.0.0.1",
@@ -51,6 +53,7 @@ public struct ParleySettings: Sendable {
         settings.adminPassword = value("PARLEY_ADMIN_PASSWORD")
         settings.bcryptCost = value("PARLEY_BCRYPT_COST").flatMap(Int.init) ?? settings.bcryptCost
         settings.whatsappRatePerSecond = value("PARLEY_WHATSAPP_RATE_LIMIT").flatMap(Double.init) ?? settings.whatsappRatePerSecond
+        settings.automationInterval = value("PARLEY_AUTOMATION_INTERVAL").flatMap(Double.init) ?? settings.automationInterval
         settings.logLevel = value("PARLEY_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? settings.logLevel
         return settings
     }

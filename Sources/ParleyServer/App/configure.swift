@@ -25,7 +25,8 @@ public func configure(
         files: AttachmentStore(root: settings.attachmentsDirectory, threadPool: app.threadPool), graph: graph,
         writeGate: WriteGate(enabled: !settings.usesPostgres), media: MediaFetcher(application: app, graph: graph),
         outbox: OutboxWorker(application: app, graph: graph, ratePerSecond: settings.whatsappRatePerSecond),
-        live: LiveHub())
+        live: LiveHub(), automations: AutomationRunner(application: app, interval: settings.automationInterval),
+        notifications: NotificationWorker(application: app))
 
     if !settings.usesPostgres, let sql = app.db as? SQLDatabase {
         // WAL lets readers work while a write commits; FULL syncs each commit, since an acknowledged

@@ -15,4 +15,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: WhatsAppIntegrationsController())
     try api.register(collection: WhatsAppTemplatesController())
     try api.register(collection: LiveController())
+    try api.register(collection: RulesController(kind: .trigger))
+    try api.register(collection: RulesController(kind: .automation))
+    try api.register(collection: RulesController(kind: .macro))
+    try api.register(collection: WebhooksController())
 }

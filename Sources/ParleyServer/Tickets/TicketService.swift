@@ -67,6 +67,18 @@ struct TicketService {
         }
     }
 
+    /// A fired automation's effects, recorded like any update (and triggers run on it too).
+    func applyRule(_ effects: RuleEffects, ticketID: Int, rule: (kind: String, id: Int, title: String)) async throws -> Result {
+        try await db.transaction { db in
+            let service = TicketService(db: db, now: now, runTriggers: runTriggers)
+            guard let ticket = try await TicketModel.find(ticketID, on: db) else { throw APIError.notFound() }
+            let before = ticket.snapshot
+            let (events, comments) = try await RuleApplier(db: db, now: now).apply(effects, to: ticket, rule: rule)
+            return try await service.finish(ticket, previous: before, updateType: .change, events: events, comment: nil,
+                                            ruleComments: comments, by: .system, via: .rule)
+        }
+    }
+
     /// Automation time conditions measure from these moments.
     private func stampTimes(_ ticket: TicketModel, before: TicketSnapshot) {
         if ticket.status != before.status.rawValue { ticket.statusChangedAt = now }
@@ -77,7 +89,7 @@ struct TicketService {
     /// triggers did, with every comment.
     private func finish(
         _ ticket: TicketModel, previous: TicketSnapshot, updateType: RuleContext.UpdateType, events: [AuditEvent],
-        comment: NewComment?, by actor: Actor, via: Channel
+        comment: NewComment?, ruleComments: [NewComment] = [], by actor: Actor, via: Channel
     ) async throws -> Result {
         var events = events
         var comments: [(NewComment, authorID: Int?, via: Channel)] = []
@@ -85,6 +97,7 @@ struct TicketService {
             comments.append((comment, comment.authorID ?? actor.userID, via))
             if comment.authorID ?? actor.userID == ticket.requesterID { ticket.requesterUpdatedAt = now }
         }
+        comments += ruleComments.map { (comment: NewComment) -> (NewComment, authorID: Int?, via: Channel) in (comment, nil, Channel.rule) }
         if runTriggers {
             let loader = RuleFactsLoader(db: db)
             let triggers = try await loader.activeRules("trigger")

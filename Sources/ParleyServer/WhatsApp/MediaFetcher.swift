@@ -14,8 +14,7 @@ final class MediaFetcher: Sendable {
 
     private let application: Application
     private let graph: any GraphAPI
-    private let signal = NIOLockedValueBox<CheckedContinuation<Void, Never>?>(nil)
-    private let worker = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let loop = BackgroundLoop(idleSeconds: 2)
 
     init(application: Application, graph: any GraphAPI) {
         self.application = application
@@ -25,49 +24,10 @@ final class MediaFetcher: Sendable {
     private var logger: Logger { application.logger }
     private var now: Date { application.parley.clock.now }
 
-    func start() {
-        worker.withLockedValue { task in
-            guard task == nil else { return }
-            task = Task { [self] in
-                while !Task.isCancelled {
-                    let worked = (try? await runOnce()) ?? 0
-                    if worked == 0 { await sleep(seconds: 2) }
-                }
-            }
-        }
-    }
-
-    func stop() {
-        worker.withLockedValue { $0?.cancel(); $0 = nil }
-        wake()
-    }
-
+    func start() { loop.start { [self] in (try? await runOnce()) ?? 0 } }
+    func stop() { loop.stop() }
     /// New media was queued: skip the rest of the idle wait.
-    func wake() {
-        signal.withLockedValue { continuation in
-            continuation?.resume()
-            continuation = nil
-        }
-    }
-
-    private func sleep(seconds: Double) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
-            group.addTask { [signal] in
-                await withCheckedContinuation { continuation in
-                    let previous = signal.withLockedValue { stored -> CheckedContinuation<Void, Never>? in
-                        let old = stored
-                        stored = continuation
-                        return old
-                    }
-                    previous?.resume()
-                }
-            }
-            await group.next()
-            group.cancelAll()
-            wake()
-        }
-    }
+    func wake() { loop.wake() }
 
     /// Claims due downloads and performs them; returns how many it worked on.
     @discardableResult

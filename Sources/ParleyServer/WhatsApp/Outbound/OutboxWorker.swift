@@ -17,8 +17,7 @@ final class OutboxWorker: Sendable {
     private let application: Application
     private let graph: any GraphAPI
     let limiter: RateLimiter
-    private let signal = NIOLockedValueBox<CheckedContinuation<Void, Never>?>(nil)
-    private let worker = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let loop = BackgroundLoop(idleSeconds: 1)
 
     init(application: Application, graph: any GraphAPI, ratePerSecond: Double) {
         self.application = application
@@ -31,47 +30,14 @@ final class OutboxWorker: Sendable {
     private var logger: Logger { application.logger }
 
     func start() {
-        worker.withLockedValue { task in
-            guard task == nil else { return }
-            task = Task { [self] in
-                // One SQLite instance owns every row: what it left mid-send is resumed at once.
-                if !parley.settings.usesPostgres { try? await releaseAllClaims() }
-                while !Task.isCancelled {
-                    let worked = (try? await runOnce()) ?? 0
-                    if worked == 0 { await idle(seconds: 1) }
-                }
-            }
-        }
+        loop.start(prepare: { [self] in
+            // One SQLite instance owns every row: what it left mid-send is resumed at once.
+            if !parley.settings.usesPostgres { try? await releaseAllClaims() }
+        }, pass: { [self] in (try? await runOnce()) ?? 0 })
     }
 
-    func stop() {
-        worker.withLockedValue { $0?.cancel(); $0 = nil }
-        wake()
-    }
-
-    func wake() {
-        signal.withLockedValue { continuation in
-            continuation?.resume()
-            continuation = nil
-        }
-    }
-
-    private func idle(seconds: Double) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
-            group.addTask { [signal] in
-                await withCheckedContinuation { continuation in
-                    signal.withLockedValue { stored in
-                        stored?.resume()
-                        stored = continuation
-                    }
-                }
-            }
-            await group.next()
-            group.cancelAll()
-            wake()
-        }
-    }
+    func stop() { loop.stop() }
+    func wake() { loop.wake() }
 
     private func releaseAllClaims() async throws {
         try await parley.writeGate.run { [db] in
