@@ -145,7 +145,7 @@ struct TicketsAPITests {
             #expect(audits.json["count"] == 3)
             let noteEvent = auditList[2]["events"]?.arrayValue?.first { $0["type"] == "Comment" }
             #expect(noteEvent?["public"] == false)
-            let single = try await t.send(.GET, "\(path)/audits/\(auditList[1]["id"]!.intValue!)", as: .token(t.agent))
+            let single = try await t.send(.GET, "\(path)/audits/\(try auditList[1].int("id"))", as: .token(t.agent))
             #expect(single.json["audit"]?["id"] == auditList[1]["id"])
         }
     }

@@ -53,7 +53,7 @@ struct UploadsAPITests {
                                           headers: headers, bytes: Data("<script>alert(1)</script>".utf8))
             let token = try #require(upload.json["upload"]?["token"]?.stringValue)
             let ticket = try await t.createTicket(extra: ["comment": ["body": "html", "uploads": [.string(token)]]])
-            let comments = try await t.send(.GET, "/api/v2/tickets/\(ticket["id"]!.intValue!)/comments", as: .token(t.agent))
+            let comments = try await t.send(.GET, "/api/v2/tickets/\(try ticket.int("id"))/comments", as: .token(t.agent))
             let attachmentID = try #require(comments.json["comments"]?[0]?["attachments"]?[0]?["id"]?.intValue)
             let content = try await t.send(.GET, "/api/v2/attachments/\(attachmentID)/content", as: .token(t.agent))
             #expect(content.headers.contentType?.description.hasPrefix("application/octet-stream") == true)

@@ -35,5 +35,5 @@ public enum RuleField {
         "status", "priority", "type", "group_id", "assignee_id", "set_tags", "current_tags", "remove_tags", "comment_value",
         "comment_value_html", "comment_mode_is_public", "subject", "notification_webhook", "whatsapp_template",
     ]
-    public static let macroOnlyActions: Set<String> = ["subject", "comment_mode_is_public"]
+    public static let macroOnlyActions: Set<String> = ["subject"]
 }

@@ -37,6 +37,7 @@ struct AddRules: AsyncMigration {
             .field("attempts", .int, .required)
             .field("next_attempt_at", .datetime, .required)
             .field("last_error", .string)
+            .field("claim", .string)
             .field("created_at", .datetime, .required)
             .create()
         try await database.schema(SchedulerLeaseModel.schema)

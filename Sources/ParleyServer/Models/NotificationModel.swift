@@ -14,6 +14,7 @@ final class NotificationModel: Model, @unchecked Sendable {
     @Field(key: "attempts") var attempts: Int
     @Field(key: "next_attempt_at") var nextAttemptAt: Date
     @OptionalField(key: "last_error") var lastError: String?
+    @OptionalField(key: "claim") var claim: String?
     @Field(key: "created_at") var createdAt: Date
 
     init() {}

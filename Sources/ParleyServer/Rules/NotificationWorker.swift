@@ -25,16 +25,16 @@ final class NotificationWorker: Sendable {
         let due = try await NotificationModel.query(on: db).filter(\.$status == "queued").filter(\.$nextAttemptAt <= now)
             .sort(\.$id).limit(32).all()
         for delivery in due {
-            // Taken by moving the next attempt out of reach first, so a second instance skips it.
-            let stamp = now.addingTimeInterval(120)
-            let previous = delivery.nextAttemptAt
+            // Taken with a claim and the next attempt moved out of reach, so a second instance skips it.
+            let claim = UUID().uuidString
+            let previous = delivery.claim
             let taken = try await parley.writeGate.run { [db] in
                 try await NotificationModel.query(on: db).filter(\.$id == (try delivery.requireID()))
-                    .filter(\.$status == "queued").filter(\.$nextAttemptAt == previous)
-                    .set(\.$nextAttemptAt, to: stamp).update()
+                    .filter(\.$status == "queued").filter(\.$claim == previous)
+                    .set(\.$claim, to: claim).set(\.$nextAttemptAt, to: now.addingTimeInterval(120)).update()
                 return try await NotificationModel.find(delivery.id, on: db)
             }
-            guard let taken, taken.nextAttemptAt == stamp || abs(taken.nextAttemptAt.timeIntervalSince(stamp)) < 0.001 else { continue }
+            guard let taken, taken.claim == claim else { continue }
             await post(taken)
         }
         return due.count

@@ -4,10 +4,15 @@ import NIOConcurrencyHelpers
 /// that `wake()` cuts short (new work was queued).
 final class BackgroundLoop: Sendable {
     private let idleSeconds: Double
-    private let signal = NIOLockedValueBox<CheckedContinuation<Void, Never>?>(nil)
+    private let wakeups: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(idleSeconds: Double) { self.idleSeconds = idleSeconds }
+    init(idleSeconds: Double) {
+        self.idleSeconds = idleSeconds
+        // Wake-ups beyond one pending are redundant: the next pass sees all the work anyway.
+        (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
 
     /// `pass` returns how much it did; 0 means "nothing to do, wait".
     func start(prepare: @escaping @Sendable () async -> Void = {}, pass: @escaping @Sendable () async -> Int) {
@@ -27,27 +32,18 @@ final class BackgroundLoop: Sendable {
         wake()
     }
 
-    func wake() {
-        signal.withLockedValue { continuation in
-            continuation?.resume()
-            continuation = nil
-        }
-    }
+    func wake() { wakeup.yield() }
 
+    /// Sleeps until woken or the idle time is over; both sides end when the other does (or on cancellation).
     private func idle() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [idleSeconds] in try? await Task.sleep(for: .milliseconds(Int64(idleSeconds * 1000))) }
-            group.addTask { [signal] in
-                await withCheckedContinuation { continuation in
-                    signal.withLockedValue { stored in
-                        stored?.resume()
-                        stored = continuation
-                    }
-                }
+            group.addTask { [wakeups] in
+                var iterator = wakeups.makeAsyncIterator()
+                _ = await iterator.next()
             }
             await group.next()
             group.cancelAll()
-            wake()
         }
     }
 }

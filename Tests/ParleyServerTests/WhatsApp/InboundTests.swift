@@ -25,12 +25,13 @@ struct InboundTests {
             #expect(ticket["whatsapp"]?["window_open"] == true)
             let id = try #require(ticket["id"]?.intValue)
 
-            let requester = try await h.parley.send(.GET, "/api/v2/users/\(ticket["requester_id"]!.intValue!)", as: .token(h.parley.agent))
+            let requester = try await h.parley.send(.GET, "/api/v2/users/\(try ticket.int("requester_id"))", as: .token(h.parley.agent))
             #expect(requester.json["user"]?["name"] == "Jane Roe")
             #expect(requester.json["user"]?["role"] == "end-user")
 
             await h.simulator.advanceClock(by: 60)
-            _ = try await h.userSends(jane, ["type": "text", "text": "Any news?"])
+            let second = try await h.simulator.userSends(jane.bsuid, ["type": "text", "text": "Any news?"])
+            #expect(await h.simulator.waitForDelivery(second.ticket).delivered)
             #expect(try await h.tickets().count == 1)
             let comments = try await h.comments(id)
             #expect(comments.map { $0["body"] } == ["Hello, where is my order 1234?", "Any news?"])
@@ -39,9 +40,9 @@ struct InboundTests {
             #expect(comments[0]["public"] == true)
             #expect(comments[0]["via"]?["channel"] == "whatsapp")
             let shown = try await h.parley.send(.GET, "/api/v2/tickets/\(id)", as: .token(h.parley.agent)).json["ticket"]
-            let newest = Int(h.simulator.clock.now.timeIntervalSince1970)
-            let last = try #require(shown?["last_end_user_message_at"]?.stringValue)
-            #expect(abs(Int(ISO8601DateFormatter().date(from: last)!.timeIntervalSince1970) - newest) <= 1)
+            // WhatsApp's send time, in whole seconds as the webhook carries it.
+            let sentAt = Date(timeIntervalSince1970: second.sentAt.timeIntervalSince1970.rounded(.down))
+            #expect(shown?["last_end_user_message_at"] == .string(sentAt.iso8601))
 
             // A second person gets a ticket of their own.
             let kim = await h.simulator.createUser(name: "Kim", phone: "4915100000002")
@@ -85,7 +86,7 @@ struct InboundTests {
             let after = try await h.comments(ticketID)
             let stored = try #require(after[1]["attachments"]?[0])
             #expect(stored["status"] == "stored", "\(stored)")
-            let download = try await h.parley.send(.GET, "/api/v2/attachments/\(stored["id"]!.intValue!)/content", as: .token(h.parley.agent))
+            let download = try await h.parley.send(.GET, "/api/v2/attachments/\(try stored.int("id"))/content", as: .token(h.parley.agent))
             #expect(Data(buffer: download.body) == photo)
             #expect(after[2]["attachments"]?[0]?["file_name"] == "invoice.pdf")
             #expect(after[2]["body"] == "📄 invoice.pdf")
@@ -151,7 +152,7 @@ struct InboundTests {
             let allDuplicated = deliveries.allSatisfy { $0.duplicated }
             #expect(allDuplicated)
             let ticket = try #require(try await h.tickets().first)
-            let comments = try await h.comments(ticket["id"]!.intValue!)
+            let comments = try await h.comments(try ticket.int("id"))
             #expect(comments.count == 2)
             // Comments carry WhatsApp's send time, so the late one sorts first.
             #expect(comments.map { $0["body"] } == ["older, delivered late", "newest"])
@@ -174,7 +175,7 @@ struct InboundTests {
             for ticket in tickets { #expect(await h.simulator.waitForDelivery(ticket).delivered) }
             let all = try await h.tickets()
             #expect(all.count == 2)
-            for ticket in all { #expect(try await h.comments(ticket["id"]!.intValue!).count == 2) }
+            for ticket in all { #expect(try await h.comments(try ticket.int("id")).count == 2) }
         }
     }
 
@@ -257,11 +258,11 @@ struct InboundTests {
             let call = try await h.simulator.userCalls(jane.bsuid)
             #expect(await h.simulator.waitForDelivery(call.ticket).delivered)
             let ticket = try #require(try await h.tickets().first)
-            let comments = try await h.comments(ticket["id"]!.intValue!)
+            let comments = try await h.comments(try ticket.int("id"))
             #expect(comments.count == 1)
             #expect(comments[0]["public"] == false)
             #expect(comments[0]["body"]?.stringValue?.contains("Calls are not supported") == true)
-            let events = try await h.audits(ticket["id"]!.intValue!).flatMap { $0["events"]?.arrayValue ?? [] }
+            let events = try await h.audits(try ticket.int("id")).flatMap { $0["events"]?.arrayValue ?? [] }
             #expect(events.contains { $0["event"] == "call_attempt" && $0["answered"] == false })
             #expect(ticket["whatsapp"]?["window_open"] == false, "a call does not open the reply window")
             #expect(await h.simulator.stats().acceptedSends == 0, "Parley sent nothing back")

@@ -1,0 +1,97 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import ParleyCore
+@testable import ParleyServer
+import Testing
+import Vapor
+import WhatsAppSimulator
+
+@Suite("Rules on WhatsApp tickets")
+struct WhatsAppRulesTests {
+    func enable(_ h: ChannelHarness, _ kind: String, titled title: String) async throws {
+        let list = try await h.parley.send(.GET, "/api/v2/\(kind)s", as: .token(h.parley.admin))
+        let id = try #require(list.json["\(kind)s"]?.arrayValue?.first { $0["title"] == .string(title) }?["id"]?.intValue)
+        let enabled = try await h.parley.send(.PUT, "/api/v2/\(kind)s/\(id)", as: .token(h.parley.admin), json: [.init(stringLiteral: kind): ["active": true]])
+        #expect(enabled.status == .ok)
+    }
+
+    @Test func aTriggerFiresOnAnInboundWhatsAppMessage() async throws {
+        try await ChannelHarness.with { h in
+            try await enable(h, "trigger", titled: "Tag new WhatsApp tickets")
+            let jane = await h.simulator.createUser(name: "Jane", phone: "4915112345678")
+            _ = try await h.userSends(jane, ["type": "text", "text": "hello"])
+            let ticket = try #require(try await h.tickets().first)
+            #expect(ticket["tags"] == ["whatsapp"])
+            let fired = try await h.audits(try ticket.int("id")).flatMap { $0["events"]?.arrayValue ?? [] }.filter { $0["type"] == "RuleFired" }
+            #expect(fired.first?["title"] == "Tag new WhatsApp tickets")
+            _ = try await h.userSends(jane, ["type": "text", "text": "again"])
+            let again = try await h.audits(try ticket.int("id")).flatMap { $0["events"]?.arrayValue ?? [] }.filter { $0["type"] == "RuleFired" }
+            #expect(again.count == 1, "the trigger only matches on create")
+        }
+    }
+
+    @Test func aMacroReplyObeysTheWindow() async throws {
+        try await ChannelHarness.with { h in
+            let macro = try await h.parley.send(.POST, "/api/v2/macros", as: .token(h.parley.agent), json: [
+                "macro": ["title": "Greet", "actions": [["field": "comment_value", "value": "Hello {{ticket.requester.name}}, how can we help?"]]],
+            ])
+            let macroID = try #require(macro.json["macro"]?["id"]?.intValue)
+            let jane = await h.simulator.createUser(name: "Jane", phone: "4915112345678")
+            _ = try await h.userSends(jane, ["type": "text", "text": "hi"])
+            let ticketID = try #require(try await h.tickets().first?["id"]?.intValue)
+            _ = try await h.parley.send(.PUT, "/api/v2/tickets/\(ticketID)", as: .token(h.parley.agent), json: ["ticket": ["macro_ids": [.int(macroID)]]])
+            try await h.flushOutbox()
+            #expect(await h.simulator.inbox(of: jane.bsuid).map { $0.body["text"]?["body"] } == ["Hello Jane, how can we help?"])
+
+            let events = NIOLockedValueBox<[JSONValue]>([])
+            let socket = try await LiveClient.connect(h, token: h.parley.agent) { event in events.withLockedValue { $0.append(event) } }
+            await h.simulator.advanceClock(by: 25 * 3600)
+            let late = try await h.parley.send(.PUT, "/api/v2/tickets/\(ticketID)", as: .token(h.parley.agent), json: ["ticket": ["macro_ids": [.int(macroID)]]])
+            #expect(late.json["audit"]?["events"]?.arrayValue?.contains { $0["type"] == "DeliveryFailure" } == true)
+            try await h.flushOutbox()
+            #expect(await h.simulator.inbox(of: jane.bsuid).count == 1)
+            #expect(await h.simulator.stats().windowViolations == 0)
+            let deadline = Date().addingTimeInterval(3)
+            while Date() < deadline && !events.withLockedValue({ $0.contains { $0["type"] == "delivery.failed" } }) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(events.withLockedValue { $0.contains { $0["type"] == "delivery.failed" && $0["ticket_id"] == .int(ticketID) } })
+            try await socket.close()
+        }
+    }
+
+    @Test func theWindowClosingAutomationFiresOnceAfter22Hours() async throws {
+        try await ChannelHarness.with { h in
+            try await enable(h, "automation", titled: "WhatsApp window closes within 2 hours")
+            let jane = await h.simulator.createUser(name: "Jane", phone: "4915112345678")
+            _ = try await h.userSends(jane, ["type": "text", "text": "hi"])
+            let ticketID = try #require(try await h.tickets().first?["id"]?.intValue)
+            let runner = h.parley.app.parley.automations
+
+            await h.simulator.advanceClock(by: 21 * 3600)
+            #expect(try await runner.runIfDue() == 0, "21 hours in, more than 2 hours remain")
+            await h.simulator.advanceClock(by: 3600 + 30 * 60)
+            #expect(try await runner.runIfDue() == 1)
+            let ticket = try await h.parley.send(.GET, "/api/v2/tickets/\(ticketID)", as: .token(h.parley.agent)).json["ticket"]
+            #expect(ticket?["priority"] == "high")
+            #expect(ticket?["tags"] == ["whatsapp_window_closing"])
+            #expect(try await runner.runIfDue() == nil, "the next pass is not due yet: the lease holds it for an hour")
+            #expect(try await runner.runPass() == 0, "its own action cancelled its condition: never twice")
+            let fired = try await h.audits(ticketID).flatMap { $0["events"]?.arrayValue ?? [] }.filter { $0["type"] == "RuleFired" }
+            #expect(fired.count == 1)
+            #expect(fired.first?["rule_type"] == "automation")
+        }
+    }
+
+    @Test func onlyOneOfTwoInstancesRunsAPass() async throws {
+        try await ChannelHarness.with { h in
+            let first = AutomationRunner(application: h.parley.app, interval: 3600)
+            let second = AutomationRunner(application: h.parley.app, interval: 3600)
+            async let a = first.runIfDue()
+            async let b = second.runIfDue()
+            let results = try await [a, b]
+            #expect(results.filter { $0 != nil }.count == 1)
+        }
+    }
+}
