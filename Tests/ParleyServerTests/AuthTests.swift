@@ -131,7 +131,24 @@ struct AuthTests {
 
             var newHeaders = HTTPHeaders()
             newHeaders.replaceOrAdd(name: .cookie, value: newCookie)
-            #expect(try await t.send(.POST, "/logout", headers: newHeaders).status == .noContent)
+            let csrf = try #require(again.json["csrf_token"]?.stringValue)
+            #expect(again.json["csrf_token"] != good.json["csrf_token"])
+
+            // With the cookie alone a change is refused: it needs the session's CSRF token too.
+            let change: JSONValue = ["ticket": ["comment": ["body": "from the browser"], "requester_id": .int(t.endUser.id)]]
+            let forged = try await t.send(.POST, "/api/v2/tickets", json: change, headers: newHeaders)
+            #expect(forged.status == .forbidden)
+            #expect(forged.json["error"] == "InvalidCSRFToken")
+            var wrongToken = newHeaders
+            wrongToken.replaceOrAdd(name: "X-CSRF-Token", value: "guess")
+            #expect(try await t.send(.POST, "/api/v2/tickets", json: change, headers: wrongToken).status == .forbidden)
+            var withToken = newHeaders
+            withToken.replaceOrAdd(name: "X-CSRF-Token", value: csrf)
+            #expect(try await t.send(.POST, "/api/v2/tickets", json: change, headers: withToken).status == .created)
+            #expect(try await t.send(.GET, "/session", headers: newHeaders).json["csrf_token"] == .string(csrf))
+
+            #expect(try await t.send(.POST, "/logout", headers: newHeaders).status == .forbidden, "logging out needs the token too")
+            #expect(try await t.send(.POST, "/logout", headers: withToken).status == .noContent)
             #expect(try await t.send(.GET, "/api/v2/users/me", headers: newHeaders).status == .unauthorized)
         }
     }

@@ -30,7 +30,7 @@ struct TicketRequest {
     ]
     static let commentFields: Set<String> = [
         "id", "type", "body", "html_body", "plain_body", "public", "author_id", "uploads", "attachments",
-        "audit_id", "via", "created_at", "metadata",
+        "audit_id", "via", "created_at", "metadata", "scoped_body",
     ]
     static let requesterFields: Set<String> = ["name", "email", "phone", "locale_id", "locale"]
 

@@ -15,6 +15,8 @@ public struct ParleySettings: Sendable {
     /// Background workers (media downloads…) also run under the testing environment; unit tests usually
     /// drive them by hand instead.
     public var workersInTests = false
+    /// Serve the agent interface from this folder instead of the bundled copy (for working on it).
+    public var publicDirectory: String?
     /// Messages per second Parley sends per WhatsApp number (Meta's default throughput is 80).
     public var whatsappRatePerSecond: Double = 80
     /// Seconds between automation passes (Zendesk runs them hourly).
@@ -53,6 +55,7 @@ public struct ParleySettings: Sendable {
         settings.adminPassword = value("PARLEY_ADMIN_PASSWORD")
         settings.bcryptCost = value("PARLEY_BCRYPT_COST").flatMap(Int.init) ?? settings.bcryptCost
         settings.whatsappRatePerSecond = value("PARLEY_WHATSAPP_RATE_LIMIT").flatMap(Double.init) ?? settings.whatsappRatePerSecond
+        settings.publicDirectory = value("PARLEY_PUBLIC_DIR")
         settings.automationInterval = value("PARLEY_AUTOMATION_INTERVAL").flatMap(Double.init) ?? settings.automationInterval
         settings.logLevel = value("PARLEY_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? settings.logLevel
         return settings

@@ -52,6 +52,7 @@ public func configure(
 
     app.middleware = Middlewares()
     app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(ZendeskErrorMiddleware())
     app.middleware.use(app.sessions.middleware)

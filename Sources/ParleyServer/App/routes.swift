@@ -4,6 +4,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: SessionController())
     try app.register(collection: WebhookController())
+    try app.register(collection: WebController(root: app.parley.settings.publicDirectory ?? WebController.bundledRoot))
 
     let api = app.grouped("api", "v2").grouped(APIAuthenticator())
     try api.register(collection: TicketsController())
@@ -19,4 +20,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: RulesController(kind: .automation))
     try api.register(collection: RulesController(kind: .macro))
     try api.register(collection: WebhooksController())
+    try api.register(collection: ViewsController())
 }

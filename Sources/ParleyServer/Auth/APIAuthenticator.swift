@@ -28,7 +28,15 @@ struct APIAuthenticator: AsyncMiddleware {
             return try await userForPassword(email: basic.username, password: basic.password, on: request)
         }
         if request.headers.first(name: .authorization) != nil { return nil }
-        return try await SessionLogin.user(of: request)
+        guard let user = try await SessionLogin.user(of: request) else { return nil }
+        // A cookie rides along with any request the browser makes, so a change made with one must also carry
+        // the session's CSRF token, which only Parley's own pages can read.
+        if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
+            guard let token = request.headers.first(name: "X-CSRF-Token"), SessionLogin.csrfMatches(token, request) else {
+                throw APIError(status: .forbidden, error: "InvalidCSRFToken", description: "Missing or wrong X-CSRF-Token header")
+            }
+        }
+        return user
     }
 
     private func findToken(_ token: String, on request: Request) async throws -> APITokenModel? {

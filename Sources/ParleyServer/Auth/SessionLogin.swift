@@ -4,6 +4,7 @@ import Vapor
 /// The web interface's session: the signed-in user's id lives in the server-side session record.
 enum SessionLogin {
     static let key = "user_id"
+    static let csrfKey = "csrf"
 
     static func user(of request: Request) async throws -> UserModel? {
         guard request.hasSession, let raw = request.session.data[key], let id = Int(raw) else { return nil }
@@ -18,6 +19,16 @@ enum SessionLogin {
             request.session.data = SessionData()
         }
         request.session.data[key] = "\(user.id ?? 0)"
+        request.session.data[csrfKey] = APIToken.generate()
+    }
+
+    static func csrfToken(of request: Request) -> String? {
+        request.hasSession ? request.session.data[csrfKey] : nil
+    }
+
+    static func csrfMatches(_ token: String, _ request: Request) -> Bool {
+        guard let expected = csrfToken(of: request) else { return false }
+        return Array(expected.utf8) == Array(token.utf8)
     }
 
     static func signOut(_ request: Request) {

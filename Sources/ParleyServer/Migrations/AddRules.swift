@@ -8,7 +8,7 @@ import SQLKit
 struct AddRules: AsyncMigration {
     func prepare(on database: Database) async throws {
         try await database.schema(RuleModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("kind", .string, .required)
             .field("title", .string, .required)
             .field("description", .string)
@@ -20,7 +20,7 @@ struct AddRules: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .create()
         try await database.schema(WebhookTargetModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("name", .string, .required)
             .field("endpoint", .string, .required)
             .field("http_method", .string, .required)
@@ -29,7 +29,7 @@ struct AddRules: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .create()
         try await database.schema(NotificationModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("webhook_id", .int, .required)
             .field("ticket_id", .int, .required)
             .field("body", .string, .required)

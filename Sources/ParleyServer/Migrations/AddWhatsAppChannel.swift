@@ -5,7 +5,7 @@ import SQLKit
 struct AddWhatsAppChannel: AsyncMigration {
     func prepare(on database: Database) async throws {
         try await database.schema(WhatsAppIntegrationModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("name", .string, .required)
             .field("phone_number_id", .string, .required)
             .field("waba_id", .string, .required)
@@ -23,7 +23,7 @@ struct AddWhatsAppChannel: AsyncMigration {
             .create()
 
         try await database.schema(InboundMessageModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("wamid", .string, .required)
             .field("integration_id", .int, .required)
             .field("kind", .string, .required)
@@ -33,7 +33,7 @@ struct AddWhatsAppChannel: AsyncMigration {
             .create()
 
         try await database.schema(WebhookRecordModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("integration_id", .int)
             .field("field", .string, .required)
             .field("payload", .string, .required)

@@ -5,7 +5,7 @@ import SQLKit
 struct CreateCoreSchema: AsyncMigration {
     func prepare(on database: Database) async throws {
         try await database.schema(UserModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("name", .string, .required)
             .field("email", .string)
             .field("phone", .string)
@@ -24,7 +24,7 @@ struct CreateCoreSchema: AsyncMigration {
             .create()
 
         try await database.schema(UserIdentityModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("user_id", .int, .required, .references(UserModel.schema, "id", onDelete: .cascade))
             .field("type", .string, .required)
             .field("value", .string, .required)
@@ -36,7 +36,7 @@ struct CreateCoreSchema: AsyncMigration {
             .create()
 
         try await database.schema(GroupModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("name", .string, .required)
             .field("description", .string)
             .field("is_default", .bool, .required)
@@ -46,7 +46,7 @@ struct CreateCoreSchema: AsyncMigration {
             .create()
 
         try await database.schema(TicketModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("subject", .string)
             .field("description", .string)
             .field("status", .string, .required)
@@ -68,7 +68,7 @@ struct CreateCoreSchema: AsyncMigration {
             .create()
 
         try await database.schema(AuditModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("ticket_id", .int, .required, .references(TicketModel.schema, "id", onDelete: .cascade))
             .field("author_id", .int)
             .field("via_channel", .string, .required)
@@ -77,7 +77,7 @@ struct CreateCoreSchema: AsyncMigration {
             .create()
 
         try await database.schema(CommentModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("ticket_id", .int, .required, .references(TicketModel.schema, "id", onDelete: .cascade))
             .field("audit_id", .int)
             .field("author_id", .int)
@@ -94,7 +94,7 @@ struct CreateCoreSchema: AsyncMigration {
             .create()
 
         try await database.schema(AttachmentModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("comment_id", .int)
             .field("ticket_id", .int)
             .field("upload_token", .string)
@@ -106,7 +106,7 @@ struct CreateCoreSchema: AsyncMigration {
             .create()
 
         try await database.schema(APITokenModel.schema)
-            .field("id", .int, .identifier(auto: true))
+            .parleyID(database)
             .field("description", .string, .required)
             .field("token_hash", .string, .required)
             .field("token_hint", .string, .required)

@@ -68,12 +68,36 @@ struct MacroApplier {
         ticketJSON["group_id"] = JSONValue(after.groupID)
         ticketJSON["assignee_id"] = JSONValue(after.assigneeID)
         ticketJSON["tags"] = JSONValue(after.tags)
-        var result: [String: JSONValue] = ["ticket": .object(ticketJSON)]
-        if let comment = effects.comments.first {
-            let body = effects.comments.map(\.body).joined(separator: "\n\n")
-            result["comment"] = ["body": .string(body), "html_body": .string(comment.htmlBody ?? CommentHTML.render(body)),
-                                 "scoped_body": [["channel:all", .string(body)]], "public": .bool(comment.isPublic)]
+        var result: [String: JSONValue] = [:]
+        if let comment = Self.commentJSON(effects) {
+            result["comment"] = comment
+            // Zendesk nests it in the ticket too, so a client can send the previewed ticket back as the update.
+            ticketJSON["comment"] = ["body": comment["body"] ?? "", "html_body": comment["html_body"] ?? "",
+                                     "public": comment["public"] ?? true]
         }
+        result["ticket"] = .object(ticketJSON)
         return ["result": .object(result)]
+    }
+
+    static func commentJSON(_ effects: RuleEffects) -> JSONValue? {
+        guard let comment = effects.comments.first else { return nil }
+        let body = effects.comments.map(\.body).joined(separator: "\n\n")
+        return ["body": .string(body), "html_body": .string(comment.htmlBody ?? CommentHTML.render(body)),
+                "scoped_body": [["channel:all", .string(body)]], "public": .bool(comment.isPublic)]
+    }
+
+    /// Only what the macro sets (Zendesk's "show changes" answer).
+    static func changedFields(_ effects: RuleEffects) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
+        let update = effects.update
+        if let subject = update.subject { fields["subject"] = .string(subject) }
+        if let status = update.status { fields["status"] = .string(status.rawValue) }
+        if let priority = update.priority { fields["priority"] = JSONValue(priority?.rawValue) }
+        if let type = update.type { fields["type"] = JSONValue(type?.rawValue) }
+        if let group = update.groupID { fields["group_id"] = JSONValue(group) }
+        if let assignee = update.assigneeID { fields["assignee_id"] = JSONValue(assignee) }
+        if let tags = update.tags { fields["tags"] = JSONValue(tags) }
+        if let comment = commentJSON(effects) { fields["comment"] = comment }
+        return fields
     }
 }

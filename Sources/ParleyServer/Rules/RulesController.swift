@@ -19,6 +19,7 @@ struct RulesController: RouteCollection {
         let rules = routes.grouped(PathComponent(stringLiteral: plural))
         rules.get(use: list)
         rules.get("active", use: listActive)
+        if kind == .macro { rules.get(":rule_id", "apply", use: showChanges) }
         rules.get(":rule_id", use: show)
         let writers = kind == .macro ? rules : rules.grouped(RequireAdmin())
         writers.post(use: create)
@@ -28,7 +29,7 @@ struct RulesController: RouteCollection {
 
     func list(req: Request) async throws -> JSONValue {
         let query = RuleModel.query(on: req.db).filter(\.$kind == singular)
-        if let active = req.query[Bool.self, at: "active"] { query.filter(\.$active == active) }
+        if let active = req.query[String.self, at: "active"], let flag = Bool(active.lowercased()) { query.filter(\.$active == flag) }
         let rules = try await query.sort(\.$position).sort(\.$id).all()
         return [.init(stringLiteral: plural): .array(rules.map { $0.json(baseURL: req.baseURL) }), "count": .int(rules.count),
                 "next_page": .null, "previous_page": .null]
@@ -38,6 +39,17 @@ struct RulesController: RouteCollection {
         let rules = try await RuleFactsLoader(db: req.db).activeRules(singular)
         return [.init(stringLiteral: plural): .array(rules.map { $0.json(baseURL: req.baseURL) }), "count": .int(rules.count),
                 "next_page": .null, "previous_page": .null]
+    }
+
+    /// Zendesk's "Show changes to ticket": what the macro would set, on no ticket in particular.
+    func showChanges(req: Request) async throws -> JSONValue {
+        let macro = try await find(req)
+        let facts = RuleContext.TicketFacts(id: 0, ticket: TicketSnapshot(), channel: "api", createdAt: req.parley.clock.now,
+                                            updatedAt: req.parley.clock.now)
+        let user = try req.currentUser
+        let effects = RuleEngine.apply(macro.actions, in: RuleContext(facts: facts, currentUserID: user.id, currentUserName: user.name,
+                                                                      now: req.parley.clock.now))
+        return ["result": ["ticket": .object(MacroApplier.changedFields(effects))]]
     }
 
     func show(req: Request) async throws -> JSONValue {
