@@ -13,8 +13,9 @@ struct ViewsController: RouteCollection {
     }
 
     static let views: [View] = [
+        // Open lists what needs an agent: new tickets nobody touched yet and open ones.
+        View(id: "open", title: "Open") { query, _, _ in query.filter(\.$status ~~ ["new", "open"]) },
         View(id: "new", title: "New") { query, _, _ in query.filter(\.$status == "new") },
-        View(id: "open", title: "Open") { query, _, _ in query.filter(\.$status == "open") },
         View(id: "pending", title: "Pending") { query, _, _ in query.filter(\.$status == "pending") },
         View(id: "hold", title: "On-hold") { query, _, _ in query.filter(\.$status == "hold") },
         View(id: "solved", title: "Solved") { query, _, _ in query.filter(\.$status == "solved") },

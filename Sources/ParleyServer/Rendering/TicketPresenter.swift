@@ -20,6 +20,9 @@ struct TicketPresenter {
                                     IdentityType.whatsappUsername.rawValue]).all()
             for row in rows { identities[row.userID, default: [:]][row.type] = row.value }
         }
+        let integrationIDs = Array(Set(tickets.compactMap(\.whatsappIntegrationID)))
+        let templatesOn = integrationIDs.isEmpty ? [] : try await WhatsAppIntegrationModel.query(on: req.db)
+            .filter(\.$id ~~ integrationIDs).filter(\.$templatesEnabled == true).all().compactMap(\.id)
         let now = req.parley.clock.now
         return tickets.map { ticket in
             guard case .object(var object) = ticket.json(baseURL: req.baseURL), let integrationID = ticket.whatsappIntegrationID
@@ -28,6 +31,7 @@ struct TicketPresenter {
             let window = ReplyWindow(lastEndUserMessageAt: ticket.lastEndUserMessageAt)
             object["whatsapp"] = [
                 "integration_id": .int(integrationID),
+                "templates_enabled": .bool(templatesOn.contains(integrationID)),
                 "end_user": [
                     "user_id": JSONValue(ids[IdentityType.whatsappBSUID.rawValue]),
                     "phone": JSONValue(ids[IdentityType.phoneNumber.rawValue]),

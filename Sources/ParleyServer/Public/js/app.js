@@ -1,5 +1,5 @@
 import { api, get, post, setCSRF, APIError } from "./api.js";
-import { h, clear } from "./dom.js";
+import { h, clear, fill } from "./dom.js";
 import { renderView, refreshCounts } from "./views.js";
 import { renderTicket } from "./ticket.js";
 import { renderAdmin } from "./admin.js";
@@ -16,7 +16,7 @@ async function boot() {
     showShell();
   } catch (error) {
     if (error instanceof APIError && error.status === 401) showLogin();
-    else clear(root).append(h("p", { class: "error" }, "Parley could not start: " + error.message));
+    else fill(root, h("p", { class: "error" }, "Parley could not start: " + error.message));
   }
 }
 
@@ -38,7 +38,7 @@ function showLogin(message) {
     h("h1", {}, "Parley"), h("p", {}, "Sign in to answer your customers."),
     h("label", { for: "email" }, "Email"), email, h("label", { for: "password" }, "Password"), password,
     h("button", { class: "primary", type: "submit", id: "sign-in" }, "Sign in"), error);
-  clear(root).append(form);
+  fill(root, form);
   email.focus();
 }
 
@@ -53,7 +53,7 @@ function showShell() {
     h("button", { id: "logout", onclick: async () => { await post("/logout"); location.hash = ""; location.reload(); } }, "Sign out"));
   const nav = h("nav", { class: "side", id: "views", "aria-label": "Views" });
   const content = h("section", { class: "content", id: "content" });
-  clear(root).append(h("div", { class: "shell" }, header, nav, content));
+  fill(root, h("div", { class: "shell" }, header, nav, content));
   state.live = new Live(state);
   state.live.connect();
   let pending;
@@ -81,7 +81,7 @@ export async function route() {
     else if ((match = hash.match(/^#\/admin\/?(\w*)/))) await renderAdmin(content, match[1] || "integrations", state);
     else location.hash = "#/views/open";
   } catch (error) {
-    clear(content).append(h("p", { class: "error" }, error.message));
+    fill(content, h("p", { class: "error" }, error.message));
   }
 }
 

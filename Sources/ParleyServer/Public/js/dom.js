@@ -19,6 +19,16 @@ export function h(tag, attributes = {}, ...children) {
 
 export function clear(element) { while (element.firstChild) element.firstChild.remove(); return element; }
 
+// Replaces an element's children; arrays (of nodes or text) are flattened first.
+export function fill(element, ...children) {
+  clear(element);
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false || child === "") continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
 export function formatTime(iso) {
   if (!iso) return "";
   const date = new Date(iso);

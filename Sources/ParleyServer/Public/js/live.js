@@ -8,6 +8,7 @@ export class Live {
     this.state = state;
     this.notifications = [];
     this.listeners = new Set();
+    this.shown = new Set();
   }
 
   connect() {
@@ -24,17 +25,21 @@ export class Live {
     const viewing = this.state.route?.match(/^#\/tickets\/(\d+)/)?.[1];
     if (event.type === "delivery.failed" && (event.author_id === this.state.user.id || String(event.ticket_id) === viewing)) {
       this.notify("Message not delivered", `Ticket #${event.ticket_id}: ${event.reason || "WhatsApp could not deliver it."}`,
-        "error", event.ticket_id);
+        "error", event.ticket_id, true, `comment-${event.comment_id}`);
     } else if (event.type === "message.received" && String(event.ticket_id) !== viewing) {
       this.notify("New WhatsApp message", `Ticket #${event.ticket_id}`, "info", event.ticket_id, false);
     }
   }
 
-  notify(title, text, kind, ticketID, keep = true) {
+  /// `key` names the thing notified about, so the same failure heard twice (API answer and live event) shows once.
+  notify(title, text, kind, ticketID, keep = true, key = null) {
+    if (key && this.shown.has(key)) return;
+    if (key) this.shown.add(key);
     const toast = h("div", { class: `toast ${kind}`, role: "alert" }, h("strong", {}, title), h("span", {}, text),
       ticketID ? h("div", {}, h("a", { href: `#/tickets/${ticketID}` }, "Open ticket")) : "");
     document.getElementById("toasts").append(toast);
-    setTimeout(() => toast.remove(), kind === "error" ? 12000 : 5000);
+    setTimeout(() => toast.remove(), kind === "error" ? 12000 : 4000);
+    while (document.getElementById("toasts").children.length > 4) document.getElementById("toasts").firstChild.remove();
     if (keep) {
       this.notifications.unshift({ title, text, ticketID, at: new Date().toISOString() });
       const badge = document.getElementById("bell-count");

@@ -1,5 +1,5 @@
 import { api, get, put, post, APIError } from "./api.js";
-import { h, clear, formatTime, duration } from "./dom.js";
+import { h, clear, fill, formatTime, duration } from "./dom.js";
 
 let stopListening = null;
 let countdown = null;
@@ -40,7 +40,7 @@ class TicketPage {
     const ids = [...new Set(comments.map((c) => c.author_id).concat([ticket.requester_id]).filter((x) => x))];
     this.users = Object.fromEntries((await get(`/api/v2/users/show_many?ids=${ids.join(",")}`)).users.map((u) => [u.id, u]));
     this.templates = [];
-    if (ticket.whatsapp) {
+    if (ticket.whatsapp?.templates_enabled) {
       this.templates = (await get(`/api/v2/channels/whatsapp/templates?integration_id=${ticket.whatsapp.integration_id}`)).templates
         .filter((t) => t.status === "APPROVED");
     }
@@ -52,7 +52,7 @@ class TicketPage {
   render() {
     const ticket = this.ticket;
     const body = this.tab === "conversation" ? this.conversation() : this.events();
-    clear(this.content).append(
+    fill(this.content, 
       h("h2", { id: "ticket-title" }, `#${ticket.id} ${ticket.subject || ""}`),
       h("div", { class: "ticket" },
         h("div", { class: "conversation" },
@@ -158,7 +158,10 @@ class TicketPage {
             this.uploads = [];
             text.value = "";
             const failure = result.audit?.events?.find((e) => e.type === "DeliveryFailure");
-            if (failure) this.state.live.notify("Message not delivered", failure.message, "error", this.id);
+            if (failure) {
+              this.state.live.notify("Message not delivered", `Ticket #${this.id}: ${failure.message}`, "error", this.id, true,
+                `comment-${failure.comment_id}`);
+            }
             await this.load();
           } catch (failure) {
             error.textContent = failure instanceof APIError && failure.details.length ? failure.details.join("\n") : failure.message;

@@ -1,9 +1,9 @@
 import { get } from "./api.js";
-import { h, clear, formatTime, duration } from "./dom.js";
+import { h, clear, fill, formatTime, duration } from "./dom.js";
 
 export async function refreshCounts(nav, hash) {
   const { views } = await get("/api/v2/parley/views");
-  clear(nav).append(h("h3", {}, "Views"), views.map((view) =>
+  fill(nav, h("h3", {}, "Views"), views.map((view) =>
     h("a", { href: `#/views/${view.id}`, id: `view-${view.id}`, class: hash.startsWith(`#/views/${view.id}`) ? "active" : "" },
       h("span", {}, view.title), h("span", { class: "count" }, view.count))));
 }
@@ -29,7 +29,7 @@ export async function renderView(content, viewID, query) {
     h("td", { class: "subject" }, ticket.subject || "(no subject)"), h("td", {}, ticket.via?.channel || ""),
     h("td", {}, windowBadge(ticket)), h("td", {}, formatTime(ticket.updated_at))));
   const sortLink = (label, key) => h("a", { href: `#/views/${viewID}?sort=${sort === "-" + key ? key : "-" + key}` }, label);
-  clear(content).append(
+  fill(content, 
     h("h2", { id: "view-title" }, title),
     tickets.length === 0 ? h("p", { class: "empty" }, "No tickets here.") :
       h("table", { class: "tickets", id: "ticket-table" },
