@@ -17,10 +17,12 @@ function windowBadge(ticket) {
 }
 
 export async function renderView(content, viewID, query) {
-  const sort = new URLSearchParams(location.hash.split("?")[1] || "").get("sort") || "-updated_at";
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const sort = params.get("sort") || "-updated_at";
+  const page = Math.max(1, Number(params.get("page")) || 1);
   const data = query
     ? await get(`/api/v2/search?query=${encodeURIComponent(query)}`)
-    : await get(`/api/v2/parley/views/${viewID}/tickets?per_page=25&sort=${encodeURIComponent(sort)}`);
+    : await get(`/api/v2/parley/views/${viewID}/tickets?per_page=25&page=${page}&sort=${encodeURIComponent(sort)}`);
   const tickets = data.tickets || data.results || [];
   const title = query ? `Search: ${query}` : (document.getElementById(`view-${viewID}`)?.firstChild?.textContent || viewID);
   const rows = tickets.map((ticket) => h("tr", { dataset: { ticketId: ticket.id }, class: "ticket-row",
@@ -28,7 +30,8 @@ export async function renderView(content, viewID, query) {
     h("td", {}, "#" + ticket.id), h("td", {}, h("span", { class: `pill ${ticket.status}` }, ticket.status)),
     h("td", { class: "subject" }, ticket.subject || "(no subject)"), h("td", {}, ticket.via?.channel || ""),
     h("td", {}, windowBadge(ticket)), h("td", {}, formatTime(ticket.updated_at))));
-  const sortLink = (label, key) => h("a", { href: `#/views/${viewID}?sort=${sort === "-" + key ? key : "-" + key}` }, label);
+  const sortLink = (label, key) => h("a", { href: `#/views/${viewID}?sort=${sort === "-" + key ? key : "-" + key}` },
+    label + (sort === key ? " ↑" : sort === "-" + key ? " ↓" : ""));
   fill(content, 
     h("h2", { id: "view-title" }, title),
     tickets.length === 0 ? h("p", { class: "empty" }, "No tickets here.") :
@@ -36,5 +39,8 @@ export async function renderView(content, viewID, query) {
         h("thead", {}, h("tr", {}, h("th", {}, "ID"), h("th", {}, "Status"), h("th", {}, viewID ? sortLink("Subject", "subject") : "Subject"),
           h("th", {}, "Channel"), h("th", {}, "Window"), h("th", {}, viewID ? sortLink("Updated", "updated_at") : "Updated"))),
         h("tbody", {}, rows)),
-    data.next_page ? h("p", {}, `${data.count} tickets; showing the first ${tickets.length}.`) : "");
+    viewID && (data.next_page || data.previous_page) ? h("p", { class: "row pager" },
+      data.previous_page ? h("a", { href: `#/views/${viewID}?sort=${sort}&page=${page - 1}`, id: "previous-page" }, "← Newer") : "",
+      ` Page ${page} of ${Math.ceil(data.count / 25)} (${data.count} tickets) `,
+      data.next_page ? h("a", { href: `#/views/${viewID}?sort=${sort}&page=${page + 1}`, id: "next-page" }, "Older →") : "") : "");
 }
