@@ -101,6 +101,21 @@ struct AuthTests {
         }
     }
 
+    @Test func repeatedWrongPasswordsLockSignInWithAClearMessage() async throws {
+        try await TestApp.with { t in
+            for _ in 0..<LoginThrottle.maxFailures {
+                let wrong = try await t.send(.POST, "/login", json: ["email": .string(t.agent.email), "password": "guess"])
+                #expect(wrong.status == .unauthorized)
+            }
+            let locked = try await t.send(.POST, "/login", json: ["email": .string(t.agent.email), "password": .string(t.agent.password)])
+            #expect(locked.status == .tooManyRequests, "even the right password waits out the lock")
+            #expect(locked.json["description"]?.stringValue?.contains("Try again in 15 minutes") == true)
+            let basic = try await t.send(.GET, "/api/v2/users/me", as: .password(t.agent))
+            #expect(basic.status == .tooManyRequests, "HTTP Basic with a password is throttled the same way")
+            #expect(try await t.send(.GET, "/api/v2/users/me", as: .token(t.agent)).status == .ok, "API tokens are not affected")
+        }
+    }
+
     @Test func sessionSignInUsesAFreshHttpOnlyCookie() async throws {
         try await TestApp.with { t in
             let bad = try await t.send(.POST, "/login", json: ["email": "agent@example.com", "password": "nope"])
@@ -151,5 +166,25 @@ struct AuthTests {
             #expect(try await t.send(.POST, "/logout", headers: withToken).status == .noContent)
             #expect(try await t.send(.GET, "/api/v2/users/me", headers: newHeaders).status == .unauthorized)
         }
+    }
+}
+
+@Suite("Login throttle")
+struct LoginThrottleTests {
+    @Test func locksAfterTheLimitAndOpensWhenTheWindowPasses() {
+        let throttle = LoginThrottle()
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        for second in 0..<(LoginThrottle.maxFailures - 1) {
+            throttle.recordFailure(["email:a"], now: start.addingTimeInterval(Double(second)))
+        }
+        #expect(throttle.lockedFor(["email:a"], now: start.addingTimeInterval(10)) == nil)
+        throttle.recordFailure(["email:a"], now: start.addingTimeInterval(10))
+        let wait = throttle.lockedFor(["email:a", "ip:x"], now: start.addingTimeInterval(20))
+        #expect(wait == LoginThrottle.window - 20)
+        #expect(throttle.lockedFor(["email:b"], now: start.addingTimeInterval(20)) == nil)
+        #expect(throttle.lockedFor(["email:a"], now: start.addingTimeInterval(LoginThrottle.window + 11)) == nil)
+        throttle.recordFailure(["email:c"], now: start)
+        throttle.recordSuccess(["email:c"])
+        #expect(throttle.lockedFor(["email:c"], now: start) == nil)
     }
 }

@@ -30,4 +30,5 @@ public struct ParleyServices: Sendable {
     let live: LiveHub
     let automations: AutomationRunner
     let notifications: NotificationWorker
+    let loginThrottle = LoginThrottle()
 }
