@@ -24,6 +24,7 @@ struct AddWhatsAppOutbound: AsyncMigration {
             .parleyID(database)
             .field("wamid", .string, .required)
             .field("comment_id", .int, .required)
+            .field("status", .string, .required)
             .unique(on: "wamid")
             .create()
         try await database.schema(WhatsAppTemplateModel.schema)

@@ -1,17 +1,20 @@
 import Fluent
 
-/// Every WhatsApp message id Parley got back for a comment's parts, so status webhooks find their comment.
+/// Every WhatsApp message id Parley got back for a comment's parts (text, then each file), with each part's own
+/// delivery state: a comment is delivered only when all its parts are.
 final class OutboundMessageIDModel: Model, @unchecked Sendable {
     static let schema = "whatsapp_outbound_ids"
 
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "wamid") var wamid: String
     @Field(key: "comment_id") var commentID: Int
+    @Field(key: "status") var status: String
 
     init() {}
 
     init(wamid: String, commentID: Int) {
         self.wamid = wamid
         self.commentID = commentID
+        self.status = "sent"
     }
 }

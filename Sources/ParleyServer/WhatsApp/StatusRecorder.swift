@@ -16,10 +16,10 @@ struct StatusRecorder {
     func record(_ status: StatusUpdate, integration: WhatsAppIntegrationModel) async throws -> JSONValue? {
         guard let reported = DeliveryStatus(whatsApp: status.status) else { return nil }
         return try await db.transaction { db -> JSONValue? in
-            var found = try await CommentModel.query(on: db).filter(\.$externalMessageID == status.id).first()
-            if found == nil, let part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first() {
-                found = try await CommentModel.find(part.commentID, on: db)
-            }
+            let part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first()
+            var found: CommentModel?
+            if let part { found = try await CommentModel.find(part.commentID, on: db) }
+            if found == nil { found = try await CommentModel.query(on: db).filter(\.$externalMessageID == status.id).first() }
             guard let comment = found else {
                 // The send's answer may not be stored yet: keep the status so the sender can apply it later.
                 let record = WebhookRecordModel()
@@ -31,7 +31,14 @@ struct StatusRecorder {
                 return nil
             }
             let current = comment.deliveryStatus.flatMap(DeliveryStatus.init(rawValue:)) ?? .queued
-            let next = current.advanced(to: reported)
+            var next = current.advanced(to: reported)
+            if let part {
+                // A comment sent in several parts is only as far along as its slowest part, and not past
+                // "sent" while parts are still waiting in the outbox.
+                part.status = (DeliveryStatus(rawValue: part.status) ?? .sent).advanced(to: reported).rawValue
+                try await part.save(on: db)
+                if reported != .failed { next = try await OutboundProgress(db: db).status(of: try comment.requireID(), current: current) }
+            }
             guard next != current else { return nil }
             comment.deliveryStatus = next.rawValue
             var events: [AuditEvent] = []

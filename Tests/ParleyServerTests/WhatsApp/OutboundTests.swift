@@ -232,6 +232,8 @@ struct OutboundTests {
 
     @Test func thePerNumberLimitHoldsUnderABurst() async throws {
         try await ChannelHarness.with(rate: 10, throughput: 10) { h in
+            _ = try await h.parley.send(.PUT, "/api/v2/channels/whatsapp/integrations/\(h.integrationID)", as: .token(h.parley.admin),
+                                        json: ["integration": ["mark_read": false]])
             var tickets: [Int] = []
             for index in 0..<25 {
                 let user = await h.simulator.createUser(name: "User \(index)", phone: "49151000001\(String(format: "%02d", index))")

@@ -47,7 +47,11 @@ final class OutboxWorker: Sendable {
 
     /// Claims due rows and sends them, several at a time; returns how many it handled.
     @discardableResult
-    func runOnce(limit: Int = 64) async throws -> Int {
+    func runOnce(limit: Int? = nil) async throws -> Int {
+        // Claim only what the rate limit lets out within about two seconds, so a claimed row never sits long
+        // enough to look abandoned to another instance.
+        let rate = await limiter.ratePerSecond
+        let limit = limit ?? max(1, min(64, Int(rate * 2)))
         let now = parley.clock.now
         let wallNow = Date()
         let due = try await OutboxModel.query(on: db)
@@ -228,8 +232,10 @@ final class OutboxWorker: Sendable {
                     row.sentAt = now
                     row.lastError = nil
                     if let commentID = row.commentID, let comment = try await CommentModel.find(commentID, on: db) {
+                        try await row.save(on: db)
                         let current = comment.deliveryStatus.flatMap(DeliveryStatus.init(rawValue:)) ?? .queued
-                        comment.deliveryStatus = current.advanced(to: .sent).rawValue
+                        let parts = try await OutboundProgress(db: db).status(of: commentID, current: current.advanced(to: .sent))
+                        comment.deliveryStatus = parts.rawValue
                         try await comment.save(on: db)
                         events.append(["type": "comment.delivery", "ticket_id": .int(row.ticketID), "comment_id": .int(commentID),
                                        "delivery_status": .string(comment.deliveryStatus ?? "sent")])

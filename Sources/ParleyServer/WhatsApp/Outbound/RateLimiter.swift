@@ -12,6 +12,7 @@ actor RateLimiter {
     init(ratePerSecond: Double) { rate = max(1, ratePerSecond) }
 
     func setRate(_ ratePerSecond: Double) { rate = max(1, ratePerSecond) }
+    var ratePerSecond: Double { rate }
 
     /// Waits until this number may send again, and counts the send.
     func acquire(_ key: Int) async {
