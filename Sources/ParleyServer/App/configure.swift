@@ -42,7 +42,7 @@ public func configure(
     app.migrations.add(AddRules())
     try await app.autoMigrate()
 
-    app.sessions.use(.fluent)
+    app.sessions.use { _ in ParleySessionDriver() }
     app.sessions.configuration.cookieName = "parley_session"
     app.sessions.configuration.cookieFactory = { id in
         HTTPCookies.Value(

@@ -48,7 +48,7 @@ struct APIAuthenticator: AsyncMiddleware {
         // Write the last use at most once a minute: a busy integration would otherwise write on every call.
         if stored.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
             stored.lastUsedAt = now
-            try? await stored.save(on: request.db)
+            _ = try? await request.parley.writeGate.run { try await stored.save(on: request.db) }
         }
         return stored
     }

@@ -1,7 +1,7 @@
 import { api, get, post, setCSRF, APIError } from "./api.js";
 import { h, clear, fill } from "./dom.js";
 import { renderView, refreshCounts } from "./views.js";
-import { renderTicket } from "./ticket.js";
+import { renderTicket, leaveTicket } from "./ticket.js";
 import { renderAdmin } from "./admin.js";
 import { Live } from "./live.js";
 
@@ -57,8 +57,11 @@ function showShell() {
   state.live = new Live(state);
   state.live.connect();
   let pending;
+  let counting;
   state.live.onEvent((event) => {
     if (!["message.received", "ticket.updated", "comment.created"].includes(event.type)) return;
+    clearTimeout(counting);
+    counting = setTimeout(() => refreshCounts(document.getElementById("views"), state.route || ""), 300);
     if (!(state.route || "").startsWith("#/views") && !(state.route || "").startsWith("#/search")) return;
     clearTimeout(pending);
     pending = setTimeout(route, 250);
@@ -72,6 +75,7 @@ export async function route() {
   const content = document.getElementById("content");
   const nav = document.getElementById("views");
   state.route = hash;
+  leaveTicket();
   try {
     await refreshCounts(nav, hash);
     let match;

@@ -6,9 +6,15 @@ let countdown = null;
 
 const ticks = { queued: ["🕓", ""], sent: ["✓", ""], delivered: ["✓✓", ""], read: ["✓✓", "read"] };
 
-export async function renderTicket(content, id, state) {
+/// Stops the ticket page's live listener and countdown when the agent leaves it.
+export function leaveTicket() {
   if (stopListening) stopListening();
+  stopListening = null;
   clearInterval(countdown);
+}
+
+export async function renderTicket(content, id, state) {
+  leaveTicket();
   const page = new TicketPage(content, id, state);
   await page.load();
   stopListening = state.live.onEvent((event) => {
@@ -113,18 +119,19 @@ class TicketPage {
     const banner = h("div", { class: "window", id: "window-banner" });
     const update = () => {
       const closesAt = whatsapp.window_closes_at ? new Date(whatsapp.window_closes_at) : null;
-      const skew = this.ticket._loadedAt ? 0 : 0;
-      const remaining = closesAt ? (closesAt - Date.now()) / 1000 + skew : 0;
+      // Counted from the server's answer, so a browser clock that is off does not matter.
+      const remaining = whatsapp.window_remaining_seconds - (Date.now() - this.loadedAt) / 1000;
       const open = whatsapp.window_open && remaining > 0;
       banner.className = "window" + (open ? (remaining < 7200 ? " closing" : "") : " closed");
       banner.textContent = open
-        ? `WhatsApp window closes in ${duration(whatsapp.window_remaining_seconds - (Date.now() - this.loadedAt) / 1000)}`
+        ? `WhatsApp window closes in ${duration(remaining)}`
         : closesAt
           ? `The WhatsApp 24-hour window closed at ${formatTime(whatsapp.window_closes_at)}. You can still add a reply to the ticket, but it will not be delivered.` + (this.templates.length ? " Send an approved template to reach the customer." : " The way back is the customer writing again.")
           : "This customer has not written yet: only a template can start the conversation.";
     };
     this.loadedAt = Date.now();
     update();
+    clearInterval(countdown);
     countdown = setInterval(update, 30000);
     return banner;
   }
