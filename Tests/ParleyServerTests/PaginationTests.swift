@@ -1,4 +1,5 @@
 import ParleyCore
+@testable import ParleyServer
 import Testing
 import Vapor
 
@@ -25,6 +26,11 @@ struct PaginationTests {
 
             let bad = try await t.send(.GET, "/api/v2/tickets?page=0", as: .token(t.agent))
             #expect(bad.status == .badRequest)
+            // Found by schemathesis: a huge page number overflowed the offset and crashed the server.
+            for huge in ["9223372036854775807", "100001", "99999999999999999999"] {
+                let reply = try await t.send(.GET, "/api/v2/tickets?page=\(huge)&per_page=100", as: .token(t.agent))
+                #expect(reply.status == .badRequest, "\(huge)")
+            }
         }
     }
 
@@ -70,5 +76,20 @@ struct PaginationTests {
             let unknown = try await t.send(.GET, "/api/v2/tickets?sort_by=colour", as: .token(t.agent))
             #expect(unknown.status == .badRequest)
         }
+    }
+}
+
+@Suite("Query strings")
+struct QueryStringTests {
+    /// Found by schemathesis: a query with an empty pair (`=`) crashed the server.
+    @Test(arguments: ["=", "&&", "=x", "page", "a=b=c", "%ZZ=1", "page[size]=", "&page=2&"])
+    func oddQueriesParseWithoutCrashing(query: String) {
+        let parsed = PageRequest.parseQuery(query)
+        #expect(parsed[""] == nil)
+    }
+
+    @Test func valuesAreDecoded() {
+        #expect(PageRequest.parseQuery("page%5Bsize%5D=2&q=a+b&x=") == ["page[size]": "2", "q": "a b", "x": ""])
+        #expect(PageRequest.parseQuery("a=b=c")["a"] == "b=c")
     }
 }

@@ -4,6 +4,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: SessionController())
     try app.register(collection: WebhookController())
+    OpenAPIDocument.route(app)
     try app.register(collection: WebController(root: app.parley.settings.publicDirectory ?? WebController.bundledRoot))
 
     let api = app.grouped("api", "v2").grouped(APIAuthenticator())

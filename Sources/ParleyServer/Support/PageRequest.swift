@@ -12,6 +12,8 @@ struct PageRequest {
     }
 
     static let maxPageSize = 100
+    /// Offset pages beyond this are refused (offsets that deep are slow, and the product could overflow).
+    static let maxPage = 100_000
     let mode: Mode
     let sortName: String
     let descending: Bool
@@ -20,8 +22,8 @@ struct PageRequest {
         let query = request.url.query.map(PageRequest.parseQuery) ?? [:]
         func number(_ name: String, default fallback: Int) throws -> Int {
             guard let raw = query[name] else { return fallback }
-            guard let value = Int(raw), value >= 1 else {
-                throw APIError.badRequest("\(name) must be a positive whole number")
+            guard let value = Int(raw), value >= 1, value <= PageRequest.maxPage else {
+                throw APIError.badRequest("\(name) must be a whole number from 1 to \(PageRequest.maxPage); use cursor pagination (page[size], page[after]) to go deeper")
             }
             return value
         }
@@ -54,11 +56,10 @@ struct PageRequest {
     static func parseQuery(_ query: String) -> [String: String] {
         var result: [String: String] = [:]
         for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            let key = parts[0].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? parts[0]
-            let value = parts.count > 1
-                ? (parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? parts[1]) : ""
-            result[key] = value
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard let rawKey = parts.first, !rawKey.isEmpty else { continue }
+            let decode = { (text: String) in text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? text }
+            result[decode(rawKey)] = parts.count > 1 ? decode(parts[1]) : ""
         }
         return result
     }
