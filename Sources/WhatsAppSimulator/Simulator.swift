@@ -45,6 +45,7 @@ public actor Simulator {
     }
 
     public func shutdown() async {
+        await delivery.stop()
         if ownsClient { try? await client.shutdown() }
     }
 

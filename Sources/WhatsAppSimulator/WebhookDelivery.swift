@@ -56,6 +56,19 @@ actor WebhookDelivery {
 
     func allRecords() -> [DeliveryRecord] { records.values.sorted { $0.ticket < $1.ticket } }
 
+    /// Stops delivering and waits until no delivery is in flight (so nothing reaches a receiver shutting down).
+    func stop() async {
+        webhookURL = nil
+        queue.removeAll()
+        let running = worker
+        running?.cancel()
+        await running?.value
+        for (ticket, continuations) in waiters {
+            for continuation in continuations { continuation.resume(returning: records[ticket] ?? DeliveryRecord(ticket: ticket)) }
+        }
+        waiters.removeAll()
+    }
+
     private func startWorker() {
         guard worker == nil, webhookURL != nil, !queue.isEmpty else { return }
         worker = Task { await self.drain() }
@@ -88,7 +101,7 @@ actor WebhookDelivery {
     private func post(_ body: JSONValue, to url: String, tickets: [Int]) async -> Bool {
         let bytes = body.encoded()
         let signature = SignatureVerifier.signature(for: bytes, secret: configuration.appSecret)
-        for attempt in 1...max(1, configuration.maxDeliveryAttempts) {
+        for attempt in 1...max(1, configuration.maxDeliveryAttempts) where !Task.isCancelled {
             var request = HTTPClientRequest(url: url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
