@@ -60,9 +60,8 @@ actor WebhookDelivery {
     func stop() async {
         webhookURL = nil
         queue.removeAll()
-        let running = worker
-        running?.cancel()
-        await running?.value
+        // Not cancelled: a webhook in flight is finished, so the receiver never handles a request nobody awaits.
+        await worker?.value
         for (ticket, continuations) in waiters {
             for continuation in continuations { continuation.resume(returning: records[ticket] ?? DeliveryRecord(ticket: ticket)) }
         }
@@ -101,7 +100,7 @@ actor WebhookDelivery {
     private func post(_ body: JSONValue, to url: String, tickets: [Int]) async -> Bool {
         let bytes = body.encoded()
         let signature = SignatureVerifier.signature(for: bytes, secret: configuration.appSecret)
-        for attempt in 1...max(1, configuration.maxDeliveryAttempts) where !Task.isCancelled {
+        for attempt in 1...max(1, configuration.maxDeliveryAttempts) where webhookURL != nil {
             var request = HTTPClientRequest(url: url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")

@@ -2,6 +2,12 @@ import Vapor
 import WhatsAppCloud
 
 extension Application {
+    /// Waits for requests still being handled, then shuts down (graceful shutdown).
+    public func shutdownWhenIdle() async throws {
+        if let services = storage[ParleyKey.self] { await services.inFlight.waitUntilIdle() }
+        try await asyncShutdown()
+    }
+
     private struct ParleyKey: StorageKey { typealias Value = ParleyServices }
 
     /// Parley's services, set up once in `configure`.
@@ -31,4 +37,5 @@ public struct ParleyServices: Sendable {
     let automations: AutomationRunner
     let notifications: NotificationWorker
     let loginThrottle = LoginThrottle()
+    let inFlight = InFlightRequests()
 }

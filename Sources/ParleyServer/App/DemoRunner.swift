@@ -67,7 +67,8 @@ public enum DemoRunner {
             await simulator.shutdown()
             throw error
         }
-        try await app.asyncShutdown()
+        await simulator.shutdown()
+        try await app.shutdownWhenIdle()
         await simulatorApp.server.shutdown()
         try? await simulatorApp.asyncShutdown()
         await simulator.shutdown()

@@ -20,7 +20,7 @@ public enum ParleyRunner {
             try? await app.asyncShutdown()
             throw error
         }
-        try await app.asyncShutdown()
+        try await app.shutdownWhenIdle()
     }
 
     public static func withApplication(

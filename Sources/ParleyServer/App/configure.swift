@@ -51,6 +51,7 @@ public func configure(
     }
 
     app.middleware = Middlewares()
+    app.middleware.use(app.parley.inFlight)
     app.middleware.use(RequestIDMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))

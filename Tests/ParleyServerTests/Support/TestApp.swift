@@ -48,10 +48,12 @@ struct TestApp {
             let testApp = try await TestApp(app: app)
             try await body(testApp)
         } catch {
-            try? await app.asyncShutdown()
+            await app.server.shutdown()
+            try? await app.shutdownWhenIdle()
             throw error
         }
-        try await app.asyncShutdown()
+        await app.server.shutdown()
+        try await app.shutdownWhenIdle()
     }
 
     private init(app: Application) async throws {
