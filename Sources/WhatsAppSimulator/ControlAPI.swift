@@ -145,6 +145,7 @@ struct ControlAPI: RouteCollection {
         return json([
             "window_violations": .int(stats.windowViolations), "accepted_sends": .int(stats.acceptedSends),
             "users": .int(stats.users), "pending_faults": .int(stats.pendingFaults),
+            "throttled_sends": .int(stats.throttledSends),
         ])
     }
 

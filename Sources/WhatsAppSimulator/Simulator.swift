@@ -30,6 +30,8 @@ public actor Simulator {
     public var timeoutFaultSeconds: Double = 30
     private(set) var windowViolations = 0
     private(set) var acceptedSends = 0
+    /// Sends refused with 130429 because the number was over its throughput (not injected faults).
+    private(set) var throttledSends = 0
     private var userSerial = 0
 
     public init(configuration: SimulatorConfiguration, clock: SimulatorClock = SimulatorClock(), client: HTTPClient? = nil) {
@@ -114,10 +116,12 @@ public actor Simulator {
         public var acceptedSends: Int
         public var users: Int
         public var pendingFaults: Int
+        public var throttledSends: Int
     }
 
     public func stats() -> Stats {
-        Stats(windowViolations: windowViolations, acceptedSends: acceptedSends, users: users.count, pendingFaults: faults.count)
+        Stats(windowViolations: windowViolations, acceptedSends: acceptedSends, users: users.count, pendingFaults: faults.count,
+              throttledSends: throttledSends)
     }
 
     // MARK: - Shared helpers
@@ -148,6 +152,7 @@ public actor Simulator {
         var sends = recentSends[phoneNumberID, default: []].filter { now.timeIntervalSince($0) < 1 }
         guard sends.count < throughputLimit else {
             recentSends[phoneNumberID] = sends
+            throttledSends += 1
             throw GraphFailure.throughput
         }
         sends.append(now)

@@ -74,7 +74,7 @@ actor WebhookDelivery {
     }
 
     private func drain() async {
-        while !queue.isEmpty, let url = webhookURL {
+        while !queue.isEmpty, webhookURL != nil {
             if modes.batchSize > 1 && queue.count < modes.batchSize {
                 // Give more bodies a moment to arrive so they can travel together.
                 try? await Task.sleep(for: .milliseconds(50))
@@ -85,10 +85,10 @@ actor WebhookDelivery {
             let body = batch.count == 1
                 ? batch[0].body : WebhookFactory.merge(batch.map(\.body), separateEntries: modes.separateEntries)
             let tickets = batch.map(\.ticket)
-            let outcome = await post(body, to: url, tickets: tickets)
+            let outcome = await post(body, tickets: tickets)
             if outcome, Double.random(in: 0..<1, using: &generator) < modes.duplicateRate {
                 for ticket in tickets { records[ticket]?.duplicated = true }
-                _ = await post(body, to: url, tickets: tickets)
+                _ = await post(body, tickets: tickets)
             }
             for ticket in tickets { finish(ticket) }
         }
@@ -96,11 +96,13 @@ actor WebhookDelivery {
         startWorker()
     }
 
-    /// One body, retried with exponential backoff until answered 2xx or out of attempts.
-    private func post(_ body: JSONValue, to url: String, tickets: [Int]) async -> Bool {
+    /// One body, retried with exponential backoff until answered 2xx or out of attempts. Each attempt goes to the
+    /// webhook URL configured at that moment, as Meta's retries do after an app changes its callback URL.
+    private func post(_ body: JSONValue, tickets: [Int]) async -> Bool {
         let bytes = body.encoded()
         let signature = SignatureVerifier.signature(for: bytes, secret: configuration.appSecret)
-        for attempt in 1...max(1, configuration.maxDeliveryAttempts) where webhookURL != nil {
+        for attempt in 1...max(1, configuration.maxDeliveryAttempts) {
+            guard let url = webhookURL else { break }
             var request = HTTPClientRequest(url: url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")

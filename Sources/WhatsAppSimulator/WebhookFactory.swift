@@ -3,8 +3,8 @@ import ParleyJSON
 
 /// Builds webhook bodies in Meta's envelope, the way Meta fills them in since BSUIDs (2026-03-31):
 /// `contacts[].user_id` always, `wa_id`/`from` only when the user shares their phone number.
-enum WebhookFactory {
-    static func envelope(_ number: SimulatorConfiguration.PhoneNumber, field: String, value: [String: JSONValue]) -> JSONValue {
+public enum WebhookFactory {
+    public static func envelope(_ number: SimulatorConfiguration.PhoneNumber, field: String, value: [String: JSONValue]) -> JSONValue {
         var value = value
         value["messaging_product"] = "whatsapp"
         value["metadata"] = ["display_phone_number": .string(number.displayNumber), "phone_number_id": .string(number.id)]
@@ -14,7 +14,7 @@ enum WebhookFactory {
         ]
     }
 
-    static func contact(_ user: SimulatedUser) -> JSONValue {
+    public static func contact(_ user: SimulatedUser) -> JSONValue {
         var profile: [String: JSONValue] = ["name": .string(user.name)]
         if let username = user.username { profile["username"] = .string(username) }
         var contact: [String: JSONValue] = ["profile": .object(profile), "user_id": .string(user.bsuid)]
@@ -22,7 +22,7 @@ enum WebhookFactory {
         return .object(contact)
     }
 
-    static func message(_ number: SimulatorConfiguration.PhoneNumber, from user: SimulatedUser, message: JSONValue) -> JSONValue {
+    public static func message(_ number: SimulatorConfiguration.PhoneNumber, from user: SimulatedUser, message: JSONValue) -> JSONValue {
         // System notices come without a contacts array, as in Meta's reference.
         if message["type"] == "system" { return envelope(number, field: "messages", value: ["messages": [message]]) }
         return envelope(number, field: "messages", value: ["contacts": [contact(user)], "messages": [message]])
@@ -76,7 +76,7 @@ enum WebhookFactory {
 
     /// Several webhook bodies as one: items of the same number and field share a change (several messages in
     /// one webhook); with `separateEntries` each keeps its own entry (several entries in one body).
-    static func merge(_ bodies: [JSONValue], separateEntries: Bool) -> JSONValue {
+    public static func merge(_ bodies: [JSONValue], separateEntries: Bool) -> JSONValue {
         var entries: [JSONValue] = []
         for body in bodies {
             for entry in body["entry"]?.arrayValue ?? [] {
@@ -104,7 +104,20 @@ enum WebhookFactory {
         return ["object": "whatsapp_business_account", "entry": .array(entries)]
     }
 
-    static func messageID() -> String {
+    /// A text message from `user`, sent at `sentAt`: the body a load generator posts (see `parley bench`).
+    public static func textMessage(
+        _ number: SimulatorConfiguration.PhoneNumber, from user: SimulatedUser, text: String, sentAt: Date,
+        id: String = messageID()
+    ) -> JSONValue {
+        var message: [String: JSONValue] = [
+            "id": .string(id), "timestamp": .string(String(Int(sentAt.timeIntervalSince1970))),
+            "from_user_id": .string(user.bsuid), "type": "text", "text": ["body": .string(text)],
+        ]
+        if let phone = user.phone { message["from"] = .string(phone) }
+        return self.message(number, from: user, message: .object(message))
+    }
+
+    public static func messageID() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return "wamid." + Data(bytes).base64EncodedString()

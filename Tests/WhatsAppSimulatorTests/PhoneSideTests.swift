@@ -103,6 +103,24 @@ struct PhoneSideTests {
         }
     }
 
+    @Test func retriesGoToTheWebhookURLConfiguredAtTheTime() async throws {
+        try await SimHarness.with(webhookTimeout: 1) { h in
+            let replacement = try await WebhookReceiver.start()
+            let jane = await h.simulator.createUser(name: "Jane", phone: "4915112345678")
+            h.receiver.failNext(1000)  // the old receiver never succeeds again (a server that went away)
+            let sent = try await h.simulator.userSends(jane.bsuid, ["type": "text", "text": "moved"])
+            while await h.simulator.deliveries().first(where: { $0.ticket == sent.ticket })?.attempts ?? 0 < 1 {
+                try await Task.sleep(for: .milliseconds(5))  // until an attempt failed at the old URL
+            }
+            #expect(h.receiver.received.isEmpty)
+            await h.simulator.setWebhookURL(replacement.url)
+            let record = await h.simulator.waitForDelivery(sent.ticket)
+            #expect(record.delivered && record.attempts >= 2)
+            #expect(try await replacement.waitFor(1).count == 1)
+            await replacement.stop()
+        }
+    }
+
     @Test func duplicateAndBatchedModes() async throws {
         try await SimHarness.with { h in
             let jane = await h.simulator.createUser(name: "Jane", phone: "4915112345678")

@@ -11,155 +11,24 @@ Environment:
 import glob
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import time
 import uuid
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "acceptance-Secret-42"
-STARTUP_TIMEOUT = 60.0  # seconds until /healthz must answer 200
-STOP_TIMEOUT = 20.0  # seconds between SIGTERM and SIGKILL
-
-# Servers started by the fixtures; their logs are attached to failing tests.
-_RUNNING_SERVERS = []
-
-
-def parley_bin():
-    raw = os.environ.get("PARLEY_BIN", ".build/debug/parley")
-    path = Path(raw)
-    if not path.is_absolute():
-        path = REPO_ROOT / path
-    if not path.is_file() or not os.access(path, os.X_OK):
-        pytest.fail(
-            f"parley binary not found or not executable: {path} "
-            "(build it with `swift build`, or set PARLEY_BIN)",
-            pytrace=False,
-        )
-    return path
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ParleyServer:
-    """One `parley serve` process on 127.0.0.1, with its output in a log file."""
-
-    def __init__(self, data_dir, log_path, database_url=None, extra_args=(), extra_env=None):
-        self.data_dir = Path(data_dir)
-        self.log_path = Path(log_path)
-        self.database_url = database_url
-        self.extra_args = list(extra_args)  # more `parley serve` flags (e.g. --graph-url)
-        self.extra_env = dict(extra_env or {})  # set after the PARLEY_* filter below
-        self.port = None
-        self.proc = None
-        self._log_file = None
-
-    @property
-    def base_url(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def url(self, path):
-        return self.base_url + path
-
-    def log_text(self, tail_lines=None):
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return "(no server log)"
-        if tail_lines is not None:
-            text = "\n".join(text.splitlines()[-tail_lines:])
-        return text
-
-    def start(self):
-        binary = parley_bin()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("PARLEY_") or k == "PARLEY_LOG_LEVEL"}
-        env["PARLEY_ADMIN_EMAIL"] = ADMIN_EMAIL
-        env["PARLEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
-        env.update(self.extra_env)
-        last_error = None
-        for _attempt in range(3):  # a fresh port if another process grabbed ours
-            self.port = free_port()
-            cmd = [
-                str(binary), "serve",
-                "--hostname", "127.0.0.1",
-                "--port", str(self.port),
-                "--data-dir", str(self.data_dir),
-            ]
-            if self.database_url:
-                cmd += ["--database-url", self.database_url]
-            cmd += self.extra_args
-            self._log_file = open(self.log_path, "ab")
-            self._log_file.write(f"\n===== $ {' '.join(cmd)}\n".encode())
-            self._log_file.flush()
-            self.proc = subprocess.Popen(
-                cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
-                stdout=self._log_file, stderr=subprocess.STDOUT,
-            )
-            _RUNNING_SERVERS.append(self)
-            last_error = self._wait_ready()
-            if last_error is None:
-                return self
-            self.stop()
-            if "in use" not in self.log_text(tail_lines=20).lower():
-                break
-        pytest.fail(
-            f"parley did not become ready: {last_error}\n"
-            f"---- server log {self.log_path} (tail) ----\n"
-            f"{self.log_text(tail_lines=200)}",
-            pytrace=False,
-        )
-
-    def _wait_ready(self):
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        last = "no answer yet"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return f"process exited with code {self.proc.returncode}"
-            try:
-                r = requests.get(self.url("/healthz"), timeout=2)
-                if r.status_code == 200 and r.json().get("status") == "ok":
-                    return None
-                last = f"GET /healthz -> {r.status_code} {r.text[:200]}"
-            except (requests.RequestException, ValueError) as e:
-                last = f"GET /healthz -> {type(e).__name__}"
-            time.sleep(0.2)
-        return f"timed out after {STARTUP_TIMEOUT:.0f}s ({last})"
-
-    def stop(self):
-        """SIGTERM, wait, then SIGKILL. Returns (returncode, needed_sigkill)."""
-        if self.proc is None:
-            return None, False
-        killed = False
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                killed = True
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        rc = self.proc.returncode
-        self.proc = None
-        if self._log_file:
-            self._log_file.close()
-            self._log_file = None
-        if self in _RUNNING_SERVERS:
-            _RUNNING_SERVERS.remove(self)
-        return rc, killed
-
+from processes import (  # noqa: F401  (re-exported for the test modules)
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    REPO_ROOT,
+    STOP_TIMEOUT,
+    _RUNNING_SERVERS,
+    ParleyServer,
+    SimulatorProcess,
+    free_port,
+    parley_bin,
+)
 
 # ---------------------------------------------------------------- PostgreSQL
 

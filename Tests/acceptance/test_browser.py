@@ -29,8 +29,6 @@ repository is touched.
 
 import os
 import shutil
-import signal
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -38,15 +36,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import (
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
-    REPO_ROOT,
-    STOP_TIMEOUT,
-    _RUNNING_SERVERS,
-    free_port,
-    parley_bin,
-)
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, REPO_ROOT, free_port, parley_bin
+from processes import ManagedProcess
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("PARLEY_TEST_DATABASE_URL")),
@@ -83,91 +74,38 @@ VIEWPORT = (1366, 860)
 
 # ------------------------------------------------------------------ processes
 
-class Demo:
+class Demo(ManagedProcess):
     """One `parley demo` process: Parley on `port`, simulator + phone page on `sim_port`."""
 
-    def __init__(self, data_dir, log_path):
-        self.data_dir = Path(data_dir)
-        self.log_path = Path(log_path)
-        self.port = None
-        self.sim_port = None
-        self.proc = None
-        self._log_file = None
+    name = "parley demo"
 
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+    def __init__(self, data_dir, log_path):
+        super().__init__(log_path)
+        self.data_dir = Path(data_dir)
+        self.sim_port = None
 
     def sim(self, path):
         return f"http://127.0.0.1:{self.sim_port}{path}"
 
-    def log_text(self, tail_lines=None):
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return "(no demo log)"
-        if tail_lines is not None:
-            text = "\n".join(text.splitlines()[-tail_lines:])
-        return text
+    def allocate_ports(self):
+        self.port = free_port()
+        self.sim_port = free_port()
+        while self.sim_port == self.port:
+            self.sim_port = free_port()
 
-    def start(self):
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("PARLEY_") or k == "PARLEY_LOG_LEVEL"}
-        last = "not started"
-        for _attempt in range(3):  # fresh ports if another process grabbed ours
-            self.port, self.sim_port = free_port(), free_port()
-            if self.port == self.sim_port:
-                continue
-            cmd = [str(parley_bin()), "demo", "--data-dir", str(self.data_dir),
-                   "--hostname", "127.0.0.1", "--port", str(self.port),
-                   "--simulator-port", str(self.sim_port),
-                   "--admin-email", ADMIN_EMAIL, "--admin-password", ADMIN_PASSWORD]
-            self._log_file = open(self.log_path, "ab")
-            self._log_file.write(f"\n===== $ {' '.join(cmd)}\n".encode())
-            self._log_file.flush()
-            self.proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                         stdout=self._log_file, stderr=subprocess.STDOUT)
-            _RUNNING_SERVERS.append(self)
-            last = self._wait_ready()
-            if last is None:
-                return self
-            self.stop()
-            if "in use" not in self.log_text(tail_lines=20).lower():
-                break
-        pytest.fail(f"parley demo did not become ready: {last}\n{self.log_text(tail_lines=100)}",
-                    pytrace=False)
+    def command(self):
+        return [parley_bin(), "demo", "--data-dir", self.data_dir,
+                "--hostname", "127.0.0.1", "--port", self.port,
+                "--simulator-port", self.sim_port,
+                "--admin-email", ADMIN_EMAIL, "--admin-password", ADMIN_PASSWORD]
 
-    def _wait_ready(self):
-        deadline = time.monotonic() + 60
-        last = "no answer yet"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return f"process exited with code {self.proc.returncode}"
-            try:
-                health = requests.get(self.url("/healthz"), timeout=2)
-                users = requests.get(self.sim("/_sim/users"), timeout=2)
-                names = {u["name"] for u in users.json().get("users", [])} if users.ok else set()
-                if health.status_code == 200 and {"Maria Garcia", "Kenji"} <= names:
-                    return None
-                last = f"/healthz -> {health.status_code}, simulated users {sorted(names)}"
-            except (requests.RequestException, ValueError) as e:
-                last = f"{type(e).__name__}: {e}"
-            time.sleep(0.2)
-        return f"timed out after 60s ({last})"
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
-        if self._log_file:
-            self._log_file.close()
-            self._log_file = None
-        if self in _RUNNING_SERVERS:
-            _RUNNING_SERVERS.remove(self)
+    def probe(self):
+        health = requests.get(self.url("/healthz"), timeout=2)
+        users = requests.get(self.sim("/_sim/users"), timeout=2)
+        names = {u["name"] for u in users.json().get("users", [])} if users.ok else set()
+        if health.status_code == 200 and {"Maria Garcia", "Kenji"} <= names:
+            return None
+        return f"/healthz -> {health.status_code}, simulated users {sorted(names)}"
 
     # --- the API and the simulator's control API
 

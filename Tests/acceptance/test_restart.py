@@ -59,7 +59,7 @@ def test_ticket_and_comments_survive_restart(server_factory, tmp_path):
 
     rc, needed_kill = first.stop()
     assert not needed_kill, "server ignored SIGTERM"
-    assert rc == 0, f"server exited with {rc} on SIGTERM"
+    assert rc == 0, f"on SIGTERM, {first.exit_report(rc)}"
     assert any(data_dir.iterdir()), "nothing was written to --data-dir"
 
     second = server_factory(data_dir, log_name="second.log").start()

@@ -18,17 +18,13 @@ import hashlib
 import hmac
 import json
 import logging
-import os
-import subprocess
 import threading
 import time
 import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import pywa
-import requests
 from pywa import WhatsApp, errors as pywa_errors
 from pywa.types import (
     Button,
@@ -48,7 +44,7 @@ from pywa.types import (
 )
 from pywa.types.templates import BodyText, TemplateLanguage
 
-from conftest import REPO_ROOT, STOP_TIMEOUT, _RUNNING_SERVERS, free_port, parley_bin
+from conftest import SimulatorProcess
 
 APP_SECRET = "pywa-sim-app-secret"
 ACCESS_TOKEN = "pywa-sim-access-token"
@@ -136,101 +132,6 @@ class WebhookReceiver:
                                 f"got after #{since}: {json.dumps(seen)[:3000]}",
                                 pytrace=False)
                 self._cond.wait(timeout=left)
-
-
-# ------------------------------------------------------------------ simulator
-
-class SimulatorProcess:
-    """One `parley simulator` on 127.0.0.1; its log is attached to failing tests."""
-
-    def __init__(self, log_path, webhook_url):
-        self.log_path = Path(log_path)
-        self.webhook_url = webhook_url
-        self.port = None
-        self.proc = None
-        self._log_file = None
-
-    @property
-    def base_url(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def url(self, path):
-        return self.base_url + path
-
-    def log_text(self, tail_lines=None):
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return "(no simulator log)"
-        if tail_lines is not None:
-            text = "\n".join(text.splitlines()[-tail_lines:])
-        return text
-
-    def start(self):
-        binary = parley_bin()
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("PARLEY_") or k == "PARLEY_LOG_LEVEL"}
-        last = "not started"
-        for _attempt in range(3):
-            self.port = free_port()
-            cmd = [str(binary), "simulator", "--hostname", "127.0.0.1",
-                   "--port", str(self.port), "--webhook-url", self.webhook_url,
-                   "--app-secret", APP_SECRET, "--access-token", ACCESS_TOKEN,
-                   "--phone-number-id", PHONE_NUMBER_ID,
-                   "--display-number", DISPLAY_NUMBER, "--waba-id", WABA_ID]
-            self._log_file = open(self.log_path, "ab")
-            self._log_file.write(f"\n===== $ {' '.join(cmd)}\n".encode())
-            self._log_file.flush()
-            self.proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env,
-                                         stdin=subprocess.DEVNULL,
-                                         stdout=self._log_file,
-                                         stderr=subprocess.STDOUT)
-            _RUNNING_SERVERS.append(self)
-            last = self._wait_ready()
-            if last is None:
-                return self
-            self.stop()
-            if "in use" not in self.log_text(tail_lines=20).lower():
-                break
-        pytest.fail(f"parley simulator did not become ready: {last}\n"
-                    f"{self.log_text(tail_lines=100)}", pytrace=False)
-
-    def _wait_ready(self):
-        deadline = time.monotonic() + 30
-        last = "no answer yet"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return f"process exited with code {self.proc.returncode}"
-            try:
-                r = requests.get(self.url("/_sim/stats"), timeout=2)
-                if r.status_code == 200:
-                    return None
-                last = f"GET /_sim/stats -> {r.status_code}"
-            except requests.RequestException as e:
-                last = f"GET /_sim/stats -> {type(e).__name__}"
-            time.sleep(0.1)
-        return f"timed out ({last})"
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
-        if self._log_file:
-            self._log_file.close()
-            self._log_file = None
-        if self in _RUNNING_SERVERS:
-            _RUNNING_SERVERS.remove(self)
-
-    # control API
-    def control(self, method, path, expect=(200, 201), **kwargs):
-        r = requests.request(method, self.url("/_sim" + path), timeout=30, **kwargs)
-        assert r.status_code in expect, f"{method} /_sim{path} -> {r.status_code} {r.text}"
-        return r.json()
 
 
 # ---------------------------------------------------------------- pywa parsing
@@ -790,7 +691,9 @@ def _assert(condition, detail):
 def simulator(tmp_path_factory):
     root = tmp_path_factory.mktemp("pywa-sim")
     receiver = WebhookReceiver().start()
-    sim = SimulatorProcess(root / "simulator.log", receiver.url)
+    sim = SimulatorProcess(root / "simulator.log", APP_SECRET, ACCESS_TOKEN, extra_args=[
+        "--webhook-url", receiver.url, "--phone-number-id", PHONE_NUMBER_ID,
+        "--display-number", DISPLAY_NUMBER, "--waba-id", WABA_ID])
     sim.start()
     sim.receiver = receiver
     yield sim

@@ -38,14 +38,10 @@ import requests
 from conftest import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
-    REPO_ROOT,
-    STOP_TIMEOUT,
-    _RUNNING_SERVERS,
     ParleyServer,
+    SimulatorProcess,
     _run_psql,
     _with_database,
-    free_port,
-    parley_bin,
 )
 
 ADMIN = (ADMIN_EMAIL, ADMIN_PASSWORD)
@@ -79,92 +75,6 @@ WAIT_TIMEOUT = 15.0
 
 # ------------------------------------------------------------------ processes
 
-class Simulator:
-    """One `parley simulator` on 127.0.0.1; its log is attached to failing tests."""
-
-    def __init__(self, log_path):
-        self.log_path = Path(log_path)
-        self.port = None
-        self.proc = None
-        self._log_file = None
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    @property
-    def graph_url(self):
-        return self.url("/" + GRAPH_VERSION)
-
-    def log_text(self, tail_lines=None):
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return "(no simulator log)"
-        if tail_lines is not None:
-            text = "\n".join(text.splitlines()[-tail_lines:])
-        return text
-
-    def start(self):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
-        env["PARLEY_LOG_LEVEL"] = "debug"
-        last = "not started"
-        for _attempt in range(3):
-            self.port = free_port()
-            cmd = [str(parley_bin()), "simulator", "--hostname", "127.0.0.1",
-                   "--port", str(self.port), "--app-secret", APP_SECRET,
-                   "--access-token", ACCESS_TOKEN]
-            self._log_file = open(self.log_path, "ab")
-            self._log_file.write(f"\n===== $ parley simulator --port {self.port} ...\n".encode())
-            self._log_file.flush()
-            self.proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                         stdout=self._log_file, stderr=subprocess.STDOUT)
-            _RUNNING_SERVERS.append(self)
-            last = self._wait_ready()
-            if last is None:
-                return self
-            self.stop()
-            if "in use" not in self.log_text(tail_lines=20).lower():
-                break
-        pytest.fail(f"parley simulator did not become ready: {last}\n"
-                    f"{self.log_text(tail_lines=100)}", pytrace=False)
-
-    def _wait_ready(self):
-        deadline = time.monotonic() + 30
-        last = "no answer yet"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return f"process exited with code {self.proc.returncode}"
-            try:
-                r = requests.get(self.url("/_sim/stats"), timeout=2)
-                if r.status_code == 200:
-                    return None
-                last = f"GET /_sim/stats -> {r.status_code}"
-            except requests.RequestException as e:
-                last = f"GET /_sim/stats -> {type(e).__name__}"
-            time.sleep(0.1)
-        return f"timed out ({last})"
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
-        if self._log_file:
-            self._log_file.close()
-            self._log_file = None
-        if self in _RUNNING_SERVERS:
-            _RUNNING_SERVERS.remove(self)
-
-    def control(self, method, path, expect=(200, 201), **kwargs):
-        r = requests.request(method, self.url("/_sim" + path), timeout=30, **kwargs)
-        assert r.status_code in expect, f"{method} /_sim{path} -> {r.status_code} {r.text}"
-        return r.json()
-
-
 @pytest.fixture
 def e2e_database():
     """None (SQLite), or a PostgreSQL database of this test's own: the suite's
@@ -184,7 +94,9 @@ def e2e_database():
 
 @pytest.fixture
 def simulator(tmp_path):
-    sim = Simulator(tmp_path / "simulator.log").start()
+    sim = SimulatorProcess(tmp_path / "simulator.log", APP_SECRET, ACCESS_TOKEN,
+                           extra_env={"PARLEY_LOG_LEVEL": "debug"},
+                           graph_version=GRAPH_VERSION).start()
     yield sim
     sim.stop()
 
@@ -417,7 +329,7 @@ def test_whatsapp_end_to_end(server, simulator):
     # --- 7. graceful shutdown, then the final leak checks on the complete log and files
     rc, needed_kill = server.stop()
     assert not needed_kill, "parley ignored SIGTERM"
-    assert rc == 0, f"parley exited with {rc} on SIGTERM"
+    assert rc == 0, f"on SIGTERM, {server.exit_report(rc)}"
 
     assert_absent([ACCESS_TOKEN, APP_SECRET], [parley_log(server)],
                   "the access token or app secret is in Parley's log")

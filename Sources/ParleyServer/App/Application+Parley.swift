@@ -2,9 +2,15 @@ import Vapor
 import WhatsAppCloud
 
 extension Application {
-    /// Waits for requests still being handled, then shuts down (graceful shutdown).
+    /// Graceful shutdown: stops accepting connections, lets the requests in progress finish, closes the live
+    /// connections, then shuts the services down. Vapor alone would clear the database configuration while the
+    /// HTTP server still accepts requests, and a request arriving then crashes on its `req.db`.
     public func shutdownWhenIdle() async throws {
-        if let services = storage[ParleyKey.self] { await services.inFlight.waitUntilIdle() }
+        let services = storage[ParleyKey.self]
+        async let serverStopped: Void = server.shutdown()
+        await services?.live.closeAll()
+        await serverStopped
+        await services?.inFlight.waitUntilIdle()
         try await asyncShutdown()
     }
 

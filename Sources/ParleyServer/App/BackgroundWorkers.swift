@@ -11,9 +11,10 @@ struct BackgroundWorkers: LifecycleHandler {
     }
 
     func shutdownAsync(_ application: Application) async {
-        application.parley.media.stop()
-        application.parley.outbox.stop()
-        application.parley.automations.stop()
-        application.parley.notifications.stop()
+        async let media: Void = application.parley.media.stop()
+        async let outbox: Void = application.parley.outbox.stop()
+        async let automations: Void = application.parley.automations.stop()
+        async let notifications: Void = application.parley.notifications.stop()
+        _ = await (media, outbox, automations, notifications)
     }
 }

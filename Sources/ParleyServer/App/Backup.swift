@@ -74,7 +74,7 @@ public enum Backup {
             let from = (source as NSString).appendingPathComponent(relative)
             let to = (target as NSString).appendingPathComponent(relative)
             var isDirectory: ObjCBool = false
-            manager.fileExists(atPath: from, isDirectory: &isDirectory)
+            guard manager.fileExists(atPath: from, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
                 try manager.createDirectory(atPath: to, withIntermediateDirectories: true)
             } else if !manager.fileExists(atPath: to) {

@@ -14,11 +14,7 @@ public func configure(
     try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: settings.attachmentsDirectory, withIntermediateDirectories: true)
 
-    if settings.usesPostgres, let url = settings.databaseURL {
-        app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
-    } else {
-        app.databases.use(.sqlite(.file(settings.sqlitePath), sqlLogLevel: .trace), as: .sqlite)
-    }
+    try DatabaseSetup.use(settings, on: app)
     let graph = graph ?? LiveGraphAPI(baseURL: settings.graphURL, client: app.http.client.shared)
     app.parley = ParleyServices(
         settings: settings, clock: clock,
@@ -28,12 +24,7 @@ public func configure(
         live: LiveHub(), automations: AutomationRunner(application: app, interval: settings.automationInterval),
         notifications: NotificationWorker(application: app))
 
-    if !settings.usesPostgres, let sql = app.db as? SQLDatabase {
-        // WAL lets readers work while a write commits; FULL syncs each commit, since an acknowledged
-        // webhook is never resent.
-        try await sql.raw("PRAGMA journal_mode=WAL").run()
-        try await sql.raw("PRAGMA synchronous=FULL").run()
-    }
+    try await DatabaseSetup.prepare(app.db, settings: settings)
 
     app.migrations.add(CreateCoreSchema())
     app.migrations.add(SessionRecord.migration)

@@ -19,6 +19,15 @@ final class LiveHub: Sendable {
 
     func remove(_ id: UUID) { clients.withLockedValue { $0[id] = nil } }
 
+    /// Says goodbye to every connected agent (the server is going away; their pages reconnect to another).
+    func closeAll() async {
+        let sockets = clients.withLockedValue { clients in
+            defer { clients = [:] }
+            return clients.values.map(\.socket)
+        }
+        for socket in sockets { try? await socket.close(code: .goingAway) }
+    }
+
     var connectionCount: Int { clients.withLockedValue { $0.count } }
 
     /// The newest events, for a client that connects late or reloads.

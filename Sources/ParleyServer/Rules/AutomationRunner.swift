@@ -21,7 +21,7 @@ final class AutomationRunner: Sendable {
     private var db: Database { application.db }
 
     func start() { loop.start { [self] in _ = try? await runIfDue(); return 0 } }
-    func stop() { loop.stop() }
+    func stop() async { await loop.stop() }
 
     /// Runs a pass when one is due and this instance wins the lease; returns the firings, or nil when it did not run.
     @discardableResult

@@ -16,7 +16,7 @@ final class NotificationWorker: Sendable {
     private var db: Database { application.db }
 
     func start() { loop.start { [self] in (try? await runOnce()) ?? 0 } }
-    func stop() { loop.stop() }
+    func stop() async { await loop.stop() }
     func wake() { loop.wake() }
 
     @discardableResult

@@ -27,9 +27,16 @@ final class BackgroundLoop: Sendable {
         }
     }
 
-    func stop() {
-        task.withLockedValue { $0?.cancel(); $0 = nil }
+    /// Cancels the loop and waits for the pass in progress to end, so nothing touches the database or the HTTP
+    /// client after the application has shut them down.
+    func stop() async {
+        let running = task.withLockedValue { running in
+            defer { running = nil }
+            return running
+        }
+        running?.cancel()
         wake()
+        await running?.value
     }
 
     func wake() { wakeup.yield() }

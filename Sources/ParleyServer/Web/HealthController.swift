@@ -3,10 +3,13 @@ import ParleyCore
 import SQLKit
 import Vapor
 
-/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+/// `GET /healthz` (readiness): 200 when the database answers, 503 when it does not.
+/// `GET /livez` (liveness): 200 while the process serves HTTP, without touching the database — what a process
+/// supervisor restarts on, and the "plain route" ceiling `parley bench` compares Parley's figures with.
 struct HealthController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("healthz", use: health)
+        routes.get("livez") { _ in Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(staticString: #"{"status":"ok"}"#)) }
     }
 
     func health(req: Request) async throws -> Response {

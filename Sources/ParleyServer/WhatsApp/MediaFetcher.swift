@@ -25,7 +25,7 @@ final class MediaFetcher: Sendable {
     private var now: Date { application.parley.clock.now }
 
     func start() { loop.start { [self] in (try? await runOnce()) ?? 0 } }
-    func stop() { loop.stop() }
+    func stop() async { await loop.stop() }
     /// New media was queued: skip the rest of the idle wait.
     func wake() { loop.wake() }
 

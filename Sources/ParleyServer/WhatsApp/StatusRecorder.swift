@@ -16,10 +16,15 @@ struct StatusRecorder {
     func record(_ status: StatusUpdate, integration: WhatsAppIntegrationModel) async throws -> JSONValue? {
         guard let reported = DeliveryStatus(whatsApp: status.status) else { return nil }
         return try await db.transaction { db -> JSONValue? in
-            let part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first()
+            var part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first()
             var found: CommentModel?
             if let part { found = try await CommentModel.find(part.commentID, on: db) }
-            if found == nil { found = try await CommentModel.query(on: db).filter(\.$externalMessageID == status.id).first() }
+            if found == nil {
+                found = try await CommentModel.query(on: db).filter(\.$externalMessageID == status.id).first()
+                // PostgreSQL reads each statement at its own moment: the send's record may have been committed
+                // between the two lookups. Without its part the comment would skip the slowest-part rule.
+                if found != nil { part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first() }
+            }
             guard let comment = found else {
                 // The send's answer may not be stored yet: keep the status so the sender can apply it later.
                 let record = WebhookRecordModel()

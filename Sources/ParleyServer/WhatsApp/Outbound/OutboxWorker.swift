@@ -36,7 +36,7 @@ final class OutboxWorker: Sendable {
         }, pass: { [self] in (try? await runOnce()) ?? 0 })
     }
 
-    func stop() { loop.stop() }
+    func stop() async { await loop.stop() }
     func wake() { loop.wake() }
 
     private func releaseAllClaims() async throws {

@@ -1,0 +1,25 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import SQLKit
+import Vapor
+
+/// How Parley opens its database: PostgreSQL when a URL is set, otherwise the SQLite file in the data dir.
+/// `parley bench` measures its raw-insert ceiling through the same set-up.
+public enum DatabaseSetup {
+    public static func use(_ settings: ParleySettings, sqlitePath: String? = nil, on app: Application) throws {
+        if settings.usesPostgres, let url = settings.databaseURL {
+            app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
+        } else {
+            app.databases.use(.sqlite(.file(sqlitePath ?? settings.sqlitePath), sqlLogLevel: .trace), as: .sqlite)
+        }
+    }
+
+    public static func prepare(_ db: Database, settings: ParleySettings) async throws {
+        guard !settings.usesPostgres, let sql = db as? SQLDatabase else { return }
+        // WAL lets readers work while a write commits; FULL syncs each commit, since an acknowledged
+        // webhook is never resent.
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await sql.raw("PRAGMA synchronous=FULL").run()
+    }
+}
