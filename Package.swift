@@ -54,10 +54,22 @@ let package = Package(
             ],
             resources: [.copy("Public")]
         ),
+        .target(
+            name: "ParleyBench",
+            dependencies: [
+                "ParleyServer", "WhatsAppCloud", "WhatsAppSimulator", "ParleyJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
         .executableTarget(
             name: "parley",
             dependencies: [
                 "ParleyServer",
+                "ParleyBench",
                 "WhatsAppSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,0 +1,51 @@
+import Foundation
+
+extension BenchRun {
+    /// Seeds the database (Parley stopped), then measures what agents click most: a view's first page, a ticket's
+    /// conversation, a search.
+    func reads() async throws {
+        progress("[\(store.name)] reads: seeding \(settings.seedTickets) tickets × \(settings.commentsPerTicket) comments")
+        if let parley { await parley.stop() }
+        var arguments = ["seed", "--data-dir", directory + "/data", "--tickets", "\(settings.seedTickets)",
+                         "--comments-per-ticket", "\(settings.commentsPerTicket)"]
+        if let databaseURL { arguments += ["--database-url", databaseURL] }
+        let started = Date()
+        let seeder = try ChildProcess(executable: settings.executable, arguments: arguments,
+                                      environment: environment(["PARLEY_LOG_LEVEL": "warning"]), logPath: directory + "/seed.log")
+        while seeder.isRunning { try await Task.sleep(for: .milliseconds(200)) }
+        guard seeder.process.terminationStatus == 0 else {
+            throw BenchClient.Failure(description: "parley seed failed: \(seeder.logTail())")
+        }
+        let seedSeconds = Date().timeIntervalSince(started)
+        let rows = settings.seedTickets * (settings.commentsPerTicket + 2)
+        report.rows.append(BenchRow(
+            "seed: \(settings.seedTickets) tickets, \(settings.seedTickets * settings.commentsPerTicket) comments",
+            count: rows, perSecond: Double(rows) / seedSeconds, unit: "rows/s",
+            note: String(format: "%.0f s (tickets, comments, audits)", seedSeconds)))
+        try await startParley(rate: Self.unlimited)
+
+        let newest = try await api.call(.GET, "/api/v2/tickets.json?sort_by=created_at&sort_order=desc&per_page=1")
+        guard let maxID = newest["tickets"]?[0]?["id"]?.intValue else { throw BenchClient.Failure(description: "no tickets after seeding") }
+        let auth = ["Authorization": api.authorization ?? ""]
+        var generator = SystemRandomNumberGenerator()
+        let scenarios: [(String, [RequestTemplate])] = [
+            ("reads: view \"Open\", first page (25, newest first)",
+             [RequestTemplate(method: "GET", path: "/api/v2/parley/views/open/tickets.json?per_page=25", headers: auth)]),
+            ("reads: a ticket's conversation",
+             (0..<200).map { _ in
+                 RequestTemplate(method: "GET", path: "/api/v2/tickets/\(Int.random(in: 1...maxID, using: &generator))/comments.json",
+                                 headers: auth)
+             }),
+            ("reads: search (one word)",
+             ["refund", "warranty", "tracking", "coupon", "battery"].map {
+                 RequestTemplate(method: "GET", path: "/api/v2/search.json?query=\($0)", headers: auth)
+             }),
+        ]
+        for (name, templates) in scenarios {
+            let result = try await load(LoadPlan(baseURL: parleyURL, work: .requests(templates), count: settings.reads,
+                                                 concurrency: settings.readConcurrency, timeLimitSeconds: 600), name)
+            report.rows.append(BenchRow(name, load: result, unit: "req/s", target: "p99 ≤ 20 ms",
+                                        note: "\(settings.readConcurrency) agents at once"))
+        }
+    }
+}

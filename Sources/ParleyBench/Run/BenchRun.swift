@@ -1,0 +1,210 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import ParleyJSON
+import ParleyServer
+
+/// One store's benchmark: starts the simulator and Parley (the same binary, as child processes), measures the
+/// ceilings, runs the scenarios through a separate load-generator process, and stops everything.
+public final class BenchRun: @unchecked Sendable {
+    static let phoneNumberID = "106540352242922"
+    static let displayNumber = "15550001234"
+    static let wabaID = "102290129340398"
+    static let adminEmail = "bench@example.com"
+    static let unlimited = 1_000_000
+
+    let settings: BenchSettings
+    let store: BenchSettings.Store
+    let progress: @Sendable (String) -> Void
+    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+    let directory: String
+    let appSecret = "bench-secret-" + UUID().uuidString
+    let accessToken = "bench-token-" + UUID().uuidString
+    let adminPassword = "bench-" + UUID().uuidString
+    var report: BenchReport
+    var databaseURL: String?
+    var parley: ChildProcess?
+    var parleyURL = ""
+    var simulator: ChildProcess?
+    var simulatorURL = ""
+    var api: BenchClient!
+    var plainRoutePerSecond = 0.0
+    var insertsPerSecond = 0.0
+    var loads = 0
+    /// Tickets whose customers wrote through the simulator (their windows are open on both sides).
+    var conversations: [Int] = []
+
+    init(settings: BenchSettings, store: BenchSettings.Store, progress: @escaping @Sendable (String) -> Void) {
+        self.settings = settings
+        self.store = store
+        self.progress = progress
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        directory = (settings.workDirectory as NSString).appendingPathComponent("\(store.name.lowercased())-\(stamp)")
+        report = BenchReport(store: store.name)
+    }
+
+    /// Runs every scenario on `store`; the processes are stopped (and a scratch PostgreSQL database dropped) even
+    /// when a scenario fails.
+    public static func run(settings: BenchSettings, store: BenchSettings.Store,
+                           progress: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
+        let run = BenchRun(settings: settings, store: store, progress: progress)
+        do {
+            try await run.scenarios()
+        } catch {
+            await run.tearDown()
+            throw error
+        }
+        await run.tearDown()
+        return run.report
+    }
+
+    private func scenarios() async throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if case .postgres(let url) = store { databaseURL = try await ScratchDatabase.create(serverURL: url) }
+        try await startSimulator()
+        try await startParley(rate: Self.unlimited)
+        try await Task.sleep(for: .seconds(2))
+        let idle = parley?.memory.current ?? 0
+        try await measureCeilings()
+        try await connect()
+        try await inbound()
+        let peak = parley?.memory.peak ?? 0
+        report.rows.append(BenchRow("memory: idle RSS", count: 1, perSecond: 0, unit: String(format: "%.0f MB", idle),
+                                    target: "≤ 150 MB"))
+        report.rows.append(BenchRow("memory: peak RSS under inbound load", count: 1, perSecond: 0,
+                                    unit: String(format: "%.0f MB", peak), target: "≤ 500 MB"))
+        try await outbound()
+        try await limiter()
+        try await reads()
+    }
+
+    func tearDown() async {
+        if let parley { await parley.stop() }
+        if let simulator { await simulator.stop() }
+        parley = nil
+        simulator = nil
+        if let databaseURL, case .postgres(let server) = store {
+            try? await ScratchDatabase.drop(databaseURL, serverURL: server)
+        }
+        try? await http.shutdown()
+    }
+
+    // MARK: - Processes
+
+    func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PARLEY_") }
+        environment.merge(extra) { $1 }
+        return environment
+    }
+
+    func startSimulator() async throws {
+        let port = FreePort.find()
+        simulatorURL = "http://127.0.0.1:\(port)"
+        simulator = try ChildProcess(
+            executable: settings.executable,
+            arguments: ["simulator", "--hostname", "127.0.0.1", "--port", "\(port)", "--app-secret", appSecret,
+                        "--access-token", accessToken, "--phone-number-id", Self.phoneNumberID,
+                        "--display-number", Self.displayNumber, "--waba-id", Self.wabaID, "--throughput", "\(Self.unlimited)"],
+            environment: environment(["PARLEY_LOG_LEVEL": "warning"]), logPath: directory + "/simulator.log")
+        let control = BenchClient(http: http, baseURL: simulatorURL)
+        try await control.waitUntil("the simulator", timeout: 60) { try await control.call(.GET, "/_sim/stats"); return true }
+    }
+
+    func startParley(rate: Int) async throws {
+        let port = FreePort.find()
+        parleyURL = "http://127.0.0.1:\(port)"
+        var arguments = ["serve", "--hostname", "127.0.0.1", "--port", "\(port)", "--data-dir", directory + "/data",
+                         "--graph-url", simulatorURL + "/v21.0"]
+        if let databaseURL { arguments += ["--database-url", databaseURL] }
+        parley = try ChildProcess(
+            executable: settings.executable, arguments: arguments,
+            environment: environment([
+                "PARLEY_ADMIN_EMAIL": Self.adminEmail, "PARLEY_ADMIN_PASSWORD": adminPassword,
+                "PARLEY_WHATSAPP_RATE_LIMIT": "\(rate)", "PARLEY_LOG_LEVEL": "notice",
+            ]),
+            logPath: directory + "/parley.log")
+        let probe = BenchClient(http: http, baseURL: parleyURL)
+        do {
+            try await probe.waitUntil("Parley to answer /healthz", timeout: 120) {
+                try await probe.call(.GET, "/healthz")
+                return true
+            }
+        } catch {
+            throw BenchClient.Failure(description: "\(error); Parley's log ends:\n\(parley?.logTail() ?? "")")
+        }
+        if api != nil { api = BenchClient(http: http, baseURL: parleyURL, authorization: api.authorization) }
+        try await BenchClient(http: http, baseURL: simulatorURL)
+            .call(.PUT, "/_sim/delivery", json: ["webhook_url": .string(parleyURL + "/webhooks/whatsapp")])
+    }
+
+    func restartParley(rate: Int) async throws {
+        if let parley { await parley.stop() }
+        try await startParley(rate: rate)
+    }
+
+    /// Runs a plan in a separate load-generator process and reads its result.
+    func load(_ plan: LoadPlan, _ what: String) async throws -> LoadResult {
+        loads += 1
+        let planPath = directory + "/load-\(loads).json"
+        let resultPath = directory + "/load-\(loads)-result.json"
+        try JSONEncoder().encode(plan).write(to: URL(fileURLWithPath: planPath))
+        progress("  \(what): \(plan.count) requests, \(plan.concurrency) at a time"
+                 + (plan.ratePerSecond.map { String(format: ", paced at %.0f/s", $0) } ?? ""))
+        let generator = try ChildProcess(
+            executable: settings.executable, arguments: ["bench-load", "--plan", planPath, "--result", resultPath],
+            environment: environment(), logPath: directory + "/load-\(loads).log")
+        while generator.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        guard generator.process.terminationStatus == 0,
+              let data = FileManager.default.contents(atPath: resultPath) else {
+            throw BenchClient.Failure(description: "the load generator failed: \(generator.logTail())")
+        }
+        let result = try JSONDecoder().decode(LoadResult.self, from: data)
+        progress(String(format: "    %d ok of %d in %.1f s (%.0f/s), p99 %.1f ms", result.succeeded, result.sent,
+                        result.seconds, result.throughput, result.latencyMilliseconds.p99))
+        return result
+    }
+
+    // MARK: - Ceilings
+
+    func measureCeilings() async throws {
+        progress("[\(store.name)] ceilings")
+        let plain = try await load(LoadPlan(
+            baseURL: parleyURL, work: .requests([RequestTemplate(method: "GET", path: "/livez")]),
+            count: settings.plainRequests, concurrency: settings.concurrency, timeLimitSeconds: 120), "plain route")
+        plainRoutePerSecond = plain.throughput
+        report.rows.append(BenchRow("ceiling: plain route (GET /livez, no database)", load: plain, unit: "req/s"))
+
+        var parleySettings = ParleySettings()
+        parleySettings.dataDirectory = directory + "/data"
+        parleySettings.databaseURL = databaseURL
+        let inserts = try await InsertCeiling.measure(settings: parleySettings, seconds: settings.ceilingSeconds)
+        insertsPerSecond = inserts.perSecond
+        progress(String(format: "  raw inserts: %d in %.1f s (%.0f/s)", inserts.inserts, inserts.seconds, inserts.perSecond))
+        report.rows.append(BenchRow("ceiling: synced single-row insert transactions", count: inserts.inserts,
+                                    perSecond: inserts.perSecond, unit: "inserts/s"))
+    }
+
+    /// "x% of the plain route, y% of raw inserts": how close a figure is to what the machine allows.
+    func ratios(_ perSecond: Double) -> String {
+        var parts: [String] = []
+        if plainRoutePerSecond > 0 { parts.append(String(format: "%.0f%% of plain route", 100 * perSecond / plainRoutePerSecond)) }
+        if insertsPerSecond > 0 { parts.append(String(format: "%.0f%% of raw inserts", 100 * perSecond / insertsPerSecond)) }
+        return parts.joined(separator: ", ")
+    }
+
+    // MARK: - Set-up through the API
+
+    func connect() async throws {
+        let password = "Basic " + Data("\(Self.adminEmail):\(adminPassword)".utf8).base64EncodedString()
+        let admin = BenchClient(http: http, baseURL: parleyURL, authorization: password)
+        let token = try await admin.call(.POST, "/api/v2/api_tokens", json: ["api_token": ["description": "parley bench"]])
+        guard let secret = token["api_token"]?["token"]?.stringValue else { throw BenchClient.Failure(description: "no API token") }
+        api = BenchClient(http: http, baseURL: parleyURL,
+                          authorization: "Basic " + Data("\(Self.adminEmail)/token:\(secret)".utf8).base64EncodedString())
+        try await api.call(.POST, "/api/v2/channels/whatsapp/integrations", json: ["integration": [
+            "name": "Benchmark number", "phone_number_id": .string(Self.phoneNumberID), "waba_id": .string(Self.wabaID),
+            "display_number": .string(Self.displayNumber), "access_token": .string(accessToken),
+            "app_secret": .string(appSecret), "verify_token": "bench", "mark_read": false,
+        ]])
+    }
+}
