@@ -3,15 +3,20 @@ import NIOConcurrencyHelpers
 /// Runs a job again and again in the background: at once while it finds work, otherwise after an idle wait
 /// that `wake()` cuts short (new work was queued).
 final class BackgroundLoop: Sendable {
+    private struct Signal {
+        var pendingWake = false
+        var waiter: (generation: Int, continuation: CheckedContinuation<Void, Never>)?
+        var lastGeneration = 0
+        /// Idle waits up to this generation are over (timed out or cancelled).
+        var released = 0
+    }
+
     private let idleSeconds: Double
-    private let wakeups: AsyncStream<Void>
-    private let wakeup: AsyncStream<Void>.Continuation
+    private let signal = NIOLockedValueBox(Signal())
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     init(idleSeconds: Double) {
         self.idleSeconds = idleSeconds
-        // Wake-ups beyond one pending are redundant: the next pass sees all the work anyway.
-        (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// `pass` returns how much it did; 0 means "nothing to do, wait".
@@ -39,18 +44,65 @@ final class BackgroundLoop: Sendable {
         await running?.value
     }
 
-    func wake() { wakeup.yield() }
-
-    /// Sleeps until woken or the idle time is over; both sides end when the other does (or on cancellation).
-    private func idle() async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [idleSeconds] in try? await Task.sleep(for: .milliseconds(Int64(idleSeconds * 1000))) }
-            group.addTask { [wakeups] in
-                var iterator = wakeups.makeAsyncIterator()
-                _ = await iterator.next()
+    /// Ends the current idle wait, or the next one if the loop is busy (one pending wake-up is enough: the next
+    /// pass sees all the work anyway).
+    func wake() {
+        let waiter = signal.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter else {
+                state.pendingWake = true
+                return nil
             }
-            await group.next()
+            state.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume()
+    }
+
+    /// Sleeps until woken, the idle time is over, or the task is cancelled. (An earlier version waited on an
+    /// AsyncStream from a child task; cancelling that child finished the stream for good, and from then on every
+    /// idle wait returned at once: the workers polled the database in a tight loop.)
+    private func idle() async {
+        let generation: Int? = signal.withLockedValue { state in
+            if state.pendingWake {
+                state.pendingWake = false
+                return nil
+            }
+            state.lastGeneration += 1
+            return state.lastGeneration
+        }
+        guard let generation else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self, idleSeconds] in
+                try? await Task.sleep(for: .milliseconds(Int64(idleSeconds * 1000)))
+                release(generation)
+            }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let now = signal.withLockedValue { state -> Bool in
+                        if state.pendingWake {
+                            state.pendingWake = false
+                            return true
+                        }
+                        if state.released >= generation { return true }
+                        state.waiter = (generation, continuation)
+                        return false
+                    }
+                    if now { continuation.resume() }
+                }
+            } onCancel: { [self] in
+                release(generation)
+            }
             group.cancelAll()
         }
+    }
+
+    private func release(_ generation: Int) {
+        let waiter = signal.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            state.released = max(state.released, generation)
+            guard let waiter = state.waiter, waiter.generation <= state.released else { return nil }
+            state.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume()
     }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Testing
+@testable import ParleyServer
+
+@Suite("Background loop")
+struct BackgroundLoopTests {
+    final class Counter: Sendable {
+        let value = NIOLockedValueBox(0)
+        func next() -> Int { value.withLockedValue { $0 += 1; return $0 } }
+        var count: Int { value.withLockedValue { $0 } }
+    }
+
+    @Test func anIdleLoopWaitsBetweenPassesEveryTime() async throws {
+        let loop = BackgroundLoop(idleSeconds: 0.05)
+        let passes = Counter()
+        loop.start { _ = passes.next(); return 0 }
+        try await Task.sleep(for: .milliseconds(600))
+        await loop.stop()
+        // About one pass per 50 ms. A loop whose idle wait stopped waiting (as an AsyncStream-based one did after
+        // its first timeout) runs thousands of passes here.
+        #expect(passes.count >= 3 && passes.count <= 20, "passes: \(passes.count)")
+    }
+
+    @Test func wakeEndsALongIdleWaitAtOnce() async throws {
+        let loop = BackgroundLoop(idleSeconds: 60)
+        let passes = Counter()
+        loop.start { _ = passes.next(); return 0 }
+        for expected in 2...4 {
+            try await Task.sleep(for: .milliseconds(50))
+            loop.wake()
+            let deadline = Date().addingTimeInterval(2)
+            while passes.count < expected && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(passes.count == expected)
+        }
+        await loop.stop()
+    }
+
+    @Test func aWakeDuringAPassIsNotLost() async throws {
+        let loop = BackgroundLoop(idleSeconds: 60)
+        let passes = Counter()
+        let woke = NIOLockedValueBox(false)
+        loop.start {
+            if passes.next() == 1 {
+                loop.wake()  // work queued while this pass runs: the loop must look again
+                woke.withLockedValue { $0 = true }
+            }
+            return 0
+        }
+        let deadline = Date().addingTimeInterval(2)
+        while passes.count < 2 && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(passes.count == 2 && woke.withLockedValue { $0 })
+        await loop.stop()
+    }
+
+    @Test func stopWaitsForThePassInProgress() async throws {
+        let loop = BackgroundLoop(idleSeconds: 60)
+        let finished = NIOLockedValueBox(false)
+        let started = NIOLockedValueBox(false)
+        loop.start {
+            started.withLockedValue { $0 = true }
+            // Work that does not stop when cancelled (a database commit, an HTTP call in flight).
+            await Task.detached { try? await Task.sleep(for: .milliseconds(200)) }.value
+            finished.withLockedValue { $0 = true }
+            return 0
+        }
+        while !started.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        await loop.stop()
+        #expect(finished.withLockedValue { $0 }, "stop returned while a pass was still running")
+    }
+}
