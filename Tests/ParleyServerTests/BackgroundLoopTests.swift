@@ -14,12 +14,16 @@ struct BackgroundLoopTests {
     @Test func anIdleLoopWaitsBetweenPassesEveryTime() async throws {
         let loop = BackgroundLoop(idleSeconds: 0.05)
         let passes = Counter()
+        let started = Date()
         loop.start { _ = passes.next(); return 0 }
-        try await Task.sleep(for: .milliseconds(600))
+        // Several idle waits must have passed (each timing out, not woken), however slow the machine is.
+        while passes.count < 4 && Date().timeIntervalSince(started) < 20 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(300))
         await loop.stop()
-        // About one pass per 50 ms. A loop whose idle wait stopped waiting (as an AsyncStream-based one did after
-        // its first timeout) runs thousands of passes here.
-        #expect(passes.count >= 3 && passes.count <= 20, "passes: \(passes.count)")
+        let elapsed = Date().timeIntervalSince(started)
+        // At most one pass per 50 ms idle wait. A loop whose idle wait stopped waiting (as an AsyncStream-based
+        // one did after its first timeout) runs thousands of passes in this time.
+        #expect(passes.count >= 4 && Double(passes.count) <= elapsed / 0.05 + 2, "\(passes.count) passes in \(elapsed) s")
     }
 
     @Test func wakeEndsALongIdleWaitAtOnce() async throws {

@@ -33,10 +33,29 @@ final class LiveHub: Sendable {
     /// The newest events, for a client that connects late or reloads.
     func recentEvents() -> [JSONValue] { recent.withLockedValue { $0 } }
 
+    /// Set while Parley shares a PostgreSQL database with other instances.
+    private let relay = NIOLockedValueBox<LiveRelay?>(nil)
+
+    func attach(_ relay: LiveRelay) { self.relay.withLockedValue { $0 = relay } }
+
+    func detachRelay() -> LiveRelay? {
+        relay.withLockedValue { relay in
+            defer { relay = nil }
+            return relay
+        }
+    }
+
+    /// Sends an event to the agents connected here and, through the relay, to those of the other instances.
     func publish(_ event: JSONValue) {
         var stamped = event.objectValue ?? [:]
         stamped["at"] = .string(Date().iso8601)
         let message = JSONValue.object(stamped)
+        deliver(message)
+        relay.withLockedValue { $0 }?.forward(message)
+    }
+
+    /// An event another instance published: for the agents connected here only.
+    func deliver(_ message: JSONValue) {
         recent.withLockedValue { list in
             list.append(message)
             if list.count > Self.keptEvents { list.removeFirst(list.count - Self.keptEvents) }

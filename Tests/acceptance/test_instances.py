@@ -1,0 +1,94 @@
+"""Two `parley serve` instances on one PostgreSQL database share the work.
+
+- An agent connected (WebSocket) to instance A sees, live, a WhatsApp message
+  that arrived through instance B (LISTEN/NOTIFY between instances).
+- Agent replies created on both instances are each sent exactly once: the
+  customer's phone receives every reply once, none twice, none missing.
+
+PostgreSQL only: SQLite is one process's file.
+"""
+
+import base64
+import json
+import os
+import time
+
+import pytest
+import websocket
+
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ParleyServer
+from test_outbox_restart import TokenApi, accepted_sends, connect, point_webhook_at
+from test_whatsapp_e2e import e2e_database, simulator, wait_until  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.skipif(not os.environ.get("PARLEY_TEST_DATABASE_URL"),
+                                reason="several instances share a PostgreSQL database")
+
+REPLIES_PER_INSTANCE = 10
+
+
+def live_socket(server):
+    auth = base64.b64encode(f"{ADMIN_EMAIL}:{ADMIN_PASSWORD}".encode()).decode()
+    ws = websocket.create_connection(server.url("/api/v2/live").replace("http://", "ws://"),
+                                     header=[f"Authorization: Basic {auth}"], timeout=15)
+    hello = json.loads(ws.recv())
+    assert hello.get("type") == "hello", hello
+    return ws
+
+
+def next_event(ws, wanted, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        ws.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            event = json.loads(ws.recv())
+        except websocket.WebSocketTimeoutException:
+            break
+        seen.append(event)
+        if wanted(event):
+            return event
+    pytest.fail(f"no such live event within {timeout:.0f}s; saw {seen}", pytrace=False)
+
+
+def test_two_instances_share_live_events_and_send_each_reply_once(tmp_path, simulator, e2e_database):  # noqa: F811
+    a = ParleyServer(tmp_path / "a", tmp_path / "a.log", e2e_database, extra_args=["--graph-url", simulator.graph_url])
+    b = ParleyServer(tmp_path / "b", tmp_path / "b.log", e2e_database, extra_args=["--graph-url", simulator.graph_url])
+    a.start()  # one after the other: the first one migrates
+    b.start()
+    try:
+        api_a = connect(a, simulator)
+        api_b = TokenApi(b, api_a.session.auth[1])
+        point_webhook_at(simulator, b)  # WhatsApp's webhooks reach B only
+
+        # --- an agent on A sees what arrived through B
+        ws = live_socket(a)
+        uid = simulator.control("POST", "/users", json={"name": "Ines Instances", "phone": "4915199900011"})["user_id"]
+        answer = simulator.control("POST", f"/users/{uid}/messages", json={"type": "text", "text": "hello from B's side"})
+        assert answer.get("delivery", {}).get("delivered") is True, answer
+        event = next_event(ws, lambda e: e.get("type") == "message.received")
+        tickets = api_a.call("GET", "/api/v2/tickets.json")["tickets"]
+        assert [t["id"] for t in tickets] == [event["ticket_id"]], (event, tickets)
+        ws.close()
+        tid = event["ticket_id"]
+
+        # --- replies on both instances: each reaches the phone exactly once
+        before = accepted_sends(simulator)
+        texts = []
+        for n in range(REPLIES_PER_INSTANCE):
+            for name, api in (("A", api_a), ("B", api_b)):
+                text = f"reply {n} through {name}"
+                texts.append(text)
+                api.call("PUT", f"/api/v2/tickets/{tid}.json",
+                         json={"ticket": {"comment": {"body": text, "public": True}}})
+        wait_until("every reply to be sent", lambda: (lambda n: (n >= before + len(texts), n))(accepted_sends(simulator)),
+                   timeout=60)
+        time.sleep(1.0)  # a second send of anything would show up by now
+        inbox = simulator.control("GET", f"/users/{uid}/inbox")["messages"]
+        received = [m["message"]["text"]["body"] for m in inbox if m["type"] == "text"]
+        assert sorted(received) == sorted(texts), \
+            f"sent twice: {sorted({t for t in received if received.count(t) > 1})}; missing: {sorted(set(texts) - set(received))}"
+        assert accepted_sends(simulator) == before + len(texts)
+    finally:
+        for server in (a, b):
+            rc, _ = server.stop()
+            assert rc == 0, server.exit_report(rc)
