@@ -75,7 +75,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
-        .testTarget(name: "WhatsAppCloudTests", dependencies: ["WhatsAppCloud", "ParleyJSON"]),
+        .testTarget(name: "WhatsAppCloudTests", dependencies: ["WhatsAppCloud", "ParleyJSON", "WhatsAppSimulator"]),
         .testTarget(
             name: "WhatsAppSimulatorTests",
             dependencies: [

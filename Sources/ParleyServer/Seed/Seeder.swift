@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import ParleyCore
 import SQLKit
+import WhatsAppSimulator
 
 /// Fills a database with a realistic helpdesk quickly (`parley seed`): end users, tickets in every status, each
 /// with its conversation and its Create audit. Rows go in many at a time, in large transactions, with the same
@@ -136,16 +137,4 @@ public struct Seeder: Sendable {
 
 public struct SeedError: Error, CustomStringConvertible {
     public let description: String
-}
-
-/// Deterministic randomness: the same command seeds the same data.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed == 0 ? 0x9E3779B97F4A7C15 : seed }
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
-    }
 }
