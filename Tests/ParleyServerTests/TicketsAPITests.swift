@@ -45,6 +45,40 @@ struct TicketsAPITests {
         }
     }
 
+    /// PostgreSQL's text cannot hold U+0000: JSON strings lose it before storage, URLs and forms with it are refused
+    /// with a 400 (before, both were a 500 on PostgreSQL).
+    @Test func nulCharactersNeverReachTheDatabase() async throws {
+        try await TestApp.with { t in
+            let created = try await t.send(.POST, "/api/v2/tickets.json", as: .token(t.agent), raw: #"""
+                {"ticket": {"subject": "Null\u0000 byte", "tags": ["a\u0000b"], "comment": {"body": "hi\u0000 there"},
+                 "requester": {"name": "Nul\u0000 Person", "email": "nul@example.org"}}}
+                """#)
+            #expect(created.status == .created, "\(created.text)")
+            let ticket = try #require(created.json["ticket"])
+            #expect(ticket["subject"] == "Null byte")
+            #expect(ticket["tags"] == ["ab"])
+            let id = try #require(ticket["id"]?.intValue)
+            let comments = try await t.send(.GET, "/api/v2/tickets/\(id)/comments.json", as: .token(t.agent))
+            #expect(comments.json["comments"]?[0]?["body"] == "hi there")
+
+            let user = try await t.send(.POST, "/api/v2/users.json", as: .token(t.admin), raw: #"""
+                {"user": {"name": "Zero\u0000 Byte", "email": "zero@example.org"}}
+                """#)
+            #expect(user.status == .created, "\(user.text)")
+            #expect(user.json["user"]?["name"] == "Zero Byte")
+
+            for path in ["/api/v2/search.json?query=printer%00", "/api/v2/users/search.json?query=a%00b",
+                         "/api/v2/tickets.json?sort_by=id%00"] {
+                let refused = try await t.send(.GET, path, as: .token(t.agent))
+                #expect(refused.status == .badRequest, "\(path) -> \(refused.status)")
+                #expect(refused.json["description"]?.stringValue?.contains("NUL") == true, "\(refused.text)")
+            }
+            let login = try await t.send(.POST, "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                         bytes: Data("email=a%00b&password=x".utf8))
+            #expect(login.status == .badRequest)
+        }
+    }
+
     @Test func badInputAnswersZendeskErrors() async throws {
         try await TestApp.with { t in
             let missing = try await t.send(.POST, "/api/v2/tickets", as: .token(t.agent), json: [

@@ -2,6 +2,8 @@
 
 - An agent connected (WebSocket) to instance A sees, live, a WhatsApp message
   that arrived through instance B (LISTEN/NOTIFY between instances).
+- After each instance's relay connection is cut (pg_terminate_backend), the
+  relays reconnect and live events cross between the instances again.
 - Agent replies created on both instances are each sent exactly once: the
   customer's phone receives every reply once, none twice, none missing.
 
@@ -13,10 +15,12 @@ import json
 import os
 import time
 
+import subprocess
+
 import pytest
 import websocket
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ParleyServer
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ParleyServer, _psql
 from test_outbox_restart import TokenApi, accepted_sends, connect, point_webhook_at
 from test_whatsapp_e2e import e2e_database, simulator, wait_until  # noqa: F401  (fixtures)
 
@@ -50,6 +54,25 @@ def next_event(ws, wanted, timeout=15.0):
     pytest.fail(f"no such live event within {timeout:.0f}s; saw {seen}", pytrace=False)
 
 
+RELAY_BACKENDS = ("FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database() "
+                  "AND application_name = 'parley live relay'")
+
+
+def psql(url, sql):
+    return subprocess.run([_psql(), url, "-X", "-A", "-t", "-c", sql], check=True, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60).stdout.strip()
+
+
+def message_seen_across(simulator, ws, api, uid, text):
+    """The user writes (webhooks reach B); the agent's socket on A must hear of it. Returns the ticket id."""
+    answer = simulator.control("POST", f"/users/{uid}/messages", json={"type": "text", "text": text})
+    assert answer.get("delivery", {}).get("delivered") is True, answer
+    event = next_event(ws, lambda e: e.get("type") == "message.received")
+    tickets = api.call("GET", "/api/v2/tickets.json")["tickets"]
+    assert [t["id"] for t in tickets] == [event["ticket_id"]], (event, tickets)
+    return event["ticket_id"]
+
+
 def test_two_instances_share_live_events_and_send_each_reply_once(tmp_path, simulator, e2e_database):  # noqa: F811
     a = ParleyServer(tmp_path / "a", tmp_path / "a.log", e2e_database, extra_args=["--graph-url", simulator.graph_url])
     b = ParleyServer(tmp_path / "b", tmp_path / "b.log", e2e_database, extra_args=["--graph-url", simulator.graph_url])
@@ -63,13 +86,17 @@ def test_two_instances_share_live_events_and_send_each_reply_once(tmp_path, simu
         # --- an agent on A sees what arrived through B
         ws = live_socket(a)
         uid = simulator.control("POST", "/users", json={"name": "Ines Instances", "phone": "4915199900011"})["user_id"]
-        answer = simulator.control("POST", f"/users/{uid}/messages", json={"type": "text", "text": "hello from B's side"})
-        assert answer.get("delivery", {}).get("delivered") is True, answer
-        event = next_event(ws, lambda e: e.get("type") == "message.received")
-        tickets = api_a.call("GET", "/api/v2/tickets.json")["tickets"]
-        assert [t["id"] for t in tickets] == [event["ticket_id"]], (event, tickets)
+        tid = message_seen_across(simulator, ws, api_a, uid, "hello from B's side")
+
+        # --- the relays' connections are cut: they reconnect, and events cross again
+        wait_until("both relays to listen", lambda: (lambda n: (n == 2, n))(
+            int(psql(e2e_database, f"SELECT count(*) {RELAY_BACKENDS}"))))
+        cut = psql(e2e_database, f"SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) {RELAY_BACKENDS}")
+        assert cut == "2", f"terminated {cut} relay connections, expected one per instance"
+        wait_until("both relays to reconnect", lambda: (lambda n: (n == 2, n))(
+            int(psql(e2e_database, f"SELECT count(*) {RELAY_BACKENDS}"))), timeout=30)
+        assert message_seen_across(simulator, ws, api_a, uid, "hello again after the cut") == tid
         ws.close()
-        tid = event["ticket_id"]
 
         # --- replies on both instances: each reaches the phone exactly once
         before = accepted_sends(simulator)

@@ -175,6 +175,9 @@ struct UsersController: RouteCollection {
         guard let password = object["password"]?.stringValue else {
             throw APIError.invalid("password", "Password: is required")
         }
+        guard !password.contains("\u{0}") else {
+            throw APIError.invalid("password", "Password: must not contain a NUL character")
+        }
         guard password.count >= 8 else {
             throw APIError.invalid("password", "Password: must be at least 8 characters")
         }

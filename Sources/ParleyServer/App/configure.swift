@@ -47,6 +47,7 @@ public func configure(
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(ZendeskErrorMiddleware())
+    app.middleware.use(NULCharacterMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.routes.defaultMaxBodySize = "1mb"
 

@@ -1,3 +1,4 @@
+import Foundation
 import ParleyJSON
 
 extension JSONValue {
@@ -16,5 +17,10 @@ extension JSONValue {
         default:
             return self
         }
+    }
+
+    /// A request's JSON document as Parley stores it: parsed, then without NUL characters (see above).
+    static func parseRequestDocument(_ data: Data) throws -> JSONValue {
+        try parse(data).withoutNULCharacters()
     }
 }

@@ -14,7 +14,7 @@ struct RequestBody {
         guard let data = request.body.data.map({ Data(buffer: $0) }), !data.isEmpty else {
             throw APIError.badRequest("The request body is empty; expected {\"\(root)\": {...}}")
         }
-        let document = try JSONValue.parse(data)
+        let document = try JSONValue.parseRequestDocument(data)
         guard let envelope = document.objectValue else {
             throw APIError.badRequest("The request body must be a JSON object")
         }

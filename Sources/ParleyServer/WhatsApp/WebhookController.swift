@@ -38,11 +38,10 @@ struct WebhookController: RouteCollection {
             throw APIError(status: .payloadTooLarge, error: "PayloadTooLarge", description: "Webhook bodies are limited to 4 MB")
         }
         let body = Data(buffer: buffer)
-        guard let parsed = try? JSONValue.parse(body), parsed.objectValue != nil else {
+        // The signature is checked on `body`, the bytes as sent; what is read and stored has no NUL characters.
+        guard let document = try? JSONValue.parseRequestDocument(body), document.objectValue != nil else {
             throw APIError.badRequest("The webhook body is not a JSON object")
         }
-        // The signature is checked on `body`, the bytes as sent; what is read and stored has no NUL characters.
-        let document = parsed.withoutNULCharacters()
         let phoneIDs = WebhookParser.phoneNumberIDs(in: document)
         let wabaIDs = Set((document["entry"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
         let integrations = try await WhatsAppIntegrationModel.query(on: req.db).group(.or) { either in
