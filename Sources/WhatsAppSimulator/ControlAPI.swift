@@ -14,6 +14,7 @@ struct ControlAPI: RouteCollection {
         sim.get("users", use: listUsers)
         sim.post("users", use: createUser)
         sim.on(.POST, "users", ":user_id", "messages", body: .collect(maxSize: "20mb"), use: send)
+        sim.on(.POST, "messages", body: .collect(maxSize: "64mb"), use: sendMany)
         sim.post("users", ":user_id", "calls", use: call)
         sim.get("users", ":user_id", "inbox", use: inbox)
         sim.post("users", ":user_id", "read", use: read)
@@ -23,6 +24,7 @@ struct ControlAPI: RouteCollection {
         sim.post("faults", use: fault)
         sim.put("delivery", use: delivery)
         sim.get("deliveries", use: deliveries)
+        sim.get("deliveries", "summary", use: deliverySummary)
         sim.get("stats", use: stats)
         sim.get("media", ":media_id", use: media)
         sim.post("verify", use: verify)
@@ -78,6 +80,29 @@ struct ControlAPI: RouteCollection {
         }
     }
 
+    /// Many users send at once, without waiting for delivery: `{"messages": [{"user_id": "US…", "type": "text",
+    /// "text": "…", "timestamp": …}, …]}`, each item as for one user's message. Answers each message's id and
+    /// delivery ticket, or its error, in order.
+    func sendMany(req: Request) async throws -> Response {
+        guard let items = try body(req)["messages"]?.arrayValue else {
+            throw Abort(.badRequest, reason: "expected {\"messages\": [{\"user_id\": …, \"type\": …}, …]}")
+        }
+        var answers: [JSONValue] = []
+        answers.reserveCapacity(items.count)
+        var failed = 0
+        for item in items {
+            do {
+                let sent = try await simulator.userSends(item["user_id"]?.stringValue ?? "", item)
+                answers.append(["message_id": .string(sent.messageID), "timestamp": .int(Int(sent.sentAt.timeIntervalSince1970)),
+                                "ticket": .int(sent.ticket)])
+            } catch let failure as GraphFailure {
+                failed += 1
+                answers.append(["error": .string(failure.details ?? failure.message)])
+            }
+        }
+        return json(["messages": .array(answers), "failed": .int(failed)], failed == 0 ? .created : .badRequest)
+    }
+
     func call(req: Request) async throws -> Response {
         do {
             let sent = try await simulator.userCalls(userID(req))
@@ -114,26 +139,47 @@ struct ControlAPI: RouteCollection {
         return json(["limit": .int(limit)])
     }
 
+    /// `{"kind": "server_error", "count": 3}` fails the next calls; `{"rates": {"server_error": 0.05, "throttle": 0.03,
+    /// "timeout": 0.02}, "seed": 7}` fails that share of all calls from now on (`{"rates": {}}` stops it).
     func fault(req: Request) async throws -> Response {
         let request = try body(req)
+        if let seconds = request["timeout_seconds"]?.doubleLike { await simulator.setTimeoutFaultSeconds(seconds) }
+        if let rates = request["rates"]?.objectValue {
+            var parsed: [FaultKind: Double] = [:]
+            for (name, value) in rates {
+                guard let kind = FaultKind(rawValue: name), let rate = value.doubleLike, (0...1).contains(rate) else {
+                    throw Abort(.badRequest, reason: "rates: each of \(FaultKind.allCases.map(\.rawValue).joined(separator: ", ")) maps to a share between 0 and 1")
+                }
+                parsed[kind] = rate
+            }
+            guard parsed.values.reduce(0, +) <= 1 else { throw Abort(.badRequest, reason: "rates add up to more than 1") }
+            await simulator.setFaultRates(parsed, seed: UInt64(request["seed"]?.intValue ?? 1))
+            return json(["rates": .object(Dictionary(uniqueKeysWithValues: parsed.map { ($0.key.rawValue, JSONValue.double($0.value)) }))])
+        }
         guard let kind = request["kind"]?.stringValue.flatMap(FaultKind.init(rawValue:)) else {
             throw Abort(.badRequest, reason: "kind must be one of \(FaultKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let count = request["count"]?.intValue ?? 1
-        if let seconds = request["timeout_seconds"]?.doubleLike { await simulator.setTimeoutFaultSeconds(seconds) }
         await simulator.injectFault(kind, count: count)
         return json(["kind": .string(kind.rawValue), "count": .int(count)])
     }
 
     func delivery(req: Request) async throws -> Response {
         let request = try body(req)
-        let modes = DeliveryModes(
-            duplicateRate: request["duplicate_rate"]?.doubleLike ?? 0, batchSize: request["batch_size"]?.intValue ?? 1,
-            shuffle: request["shuffle"]?.boolValue ?? false, separateEntries: request["separate_entries"]?.boolValue ?? false)
+        // Only what the request names changes: pointing the webhooks elsewhere keeps the modes a test set.
+        var modes = await simulator.deliveryModes()
+        if let rate = request["duplicate_rate"]?.doubleLike { modes.duplicateRate = rate }
+        if let size = request["batch_size"]?.intValue { modes.batchSize = size }
+        if let shuffle = request["shuffle"]?.boolValue { modes.shuffle = shuffle }
+        if let separate = request["separate_entries"]?.boolValue { modes.separateEntries = separate }
         await simulator.setDeliveryModes(modes)
         if let url = request["webhook_url"]?.stringValue { await simulator.setWebhookURL(url) }
         return json(["duplicate_rate": .double(modes.duplicateRate), "batch_size": .int(modes.batchSize),
                      "shuffle": .bool(modes.shuffle), "separate_entries": .bool(modes.separateEntries)])
+    }
+
+    func deliverySummary(req: Request) async throws -> Response {
+        json(await simulator.deliverySummary().json)
     }
 
     func deliveries(req: Request) async throws -> Response {
@@ -146,6 +192,7 @@ struct ControlAPI: RouteCollection {
             "window_violations": .int(stats.windowViolations), "accepted_sends": .int(stats.acceptedSends),
             "users": .int(stats.users), "pending_faults": .int(stats.pendingFaults),
             "throttled_sends": .int(stats.throttledSends),
+            "served_faults": .object(Dictionary(uniqueKeysWithValues: FaultKind.allCases.map { ($0.rawValue, JSONValue.int(stats.servedFaults[$0] ?? 0)) })),
         ])
     }
 

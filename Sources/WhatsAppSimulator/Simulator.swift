@@ -25,6 +25,10 @@ public actor Simulator {
     var throughputLimit: Int
     var recentSends: [String: [Date]] = [:]
     var faults: [FaultKind] = []
+    /// Share of Graph API calls that fail on their own, by kind ("part of the time", for long fault runs).
+    var faultRates: [FaultKind: Double] = [:]
+    var faultGenerator = SeededGenerator(seed: 1)
+    private(set) var servedFaults: [FaultKind: Int] = [:]
     /// Throughput is about load, so it counts in real time; tests may pin it to make bursts exact.
     var throughputClock: @Sendable () -> Date = { Date() }
     public var timeoutFaultSeconds: Double = 30
@@ -101,9 +105,15 @@ public actor Simulator {
     public func setThroughput(_ limit: Int) { throughputLimit = max(1, limit) }
     public func setThroughputClock(_ clock: @escaping @Sendable () -> Date) { throughputClock = clock }
     public func injectFault(_ kind: FaultKind, count: Int) { faults += Array(repeating: kind, count: max(0, count)) }
+    public func setFaultRates(_ rates: [FaultKind: Double], seed: UInt64 = 1) {
+        faultRates = rates.filter { $0.value > 0 }
+        faultGenerator = SeededGenerator(seed: seed)
+    }
     public func setDeliveryModes(_ modes: DeliveryModes) async { await delivery.setModes(modes) }
+    public func deliveryModes() async -> DeliveryModes { await delivery.currentModes() }
     public func setWebhookURL(_ url: String?) async { await delivery.setWebhookURL(url) }
     public func deliveries() async -> [DeliveryRecord] { await delivery.allRecords() }
+    public func deliverySummary() async -> DeliverySummary { await delivery.summary() }
     public func waitForDelivery(_ ticket: Int) async -> DeliveryRecord { await delivery.wait(for: ticket) }
 
     public func addTemplate(_ template: MessageTemplate, wabaID: String) {
@@ -117,11 +127,12 @@ public actor Simulator {
         public var users: Int
         public var pendingFaults: Int
         public var throttledSends: Int
+        public var servedFaults: [FaultKind: Int] = [:]
     }
 
     public func stats() -> Stats {
         Stats(windowViolations: windowViolations, acceptedSends: acceptedSends, users: users.count, pendingFaults: faults.count,
-              throttledSends: throttledSends)
+              throttledSends: throttledSends, servedFaults: servedFaults)
     }
 
     // MARK: - Shared helpers
@@ -136,14 +147,33 @@ public actor Simulator {
 
     /// Injected faults apply to the next Graph API calls, whatever they are.
     func takeFault() throws {
-        guard !faults.isEmpty else { return }
-        switch faults.removeFirst() {
+        let fault: FaultKind
+        if !faults.isEmpty {
+            fault = faults.removeFirst()
+        } else if let rolled = rollFault() {
+            fault = rolled
+        } else {
+            return
+        }
+        servedFaults[fault, default: 0] += 1
+        switch fault {
         case .serverError:
             throw GraphFailure(httpStatus: 500, code: 131000, message: "(#131000) Something went wrong",
                                details: "Something went wrong. Please try again later.")
         case .throttle: throw GraphFailure.throughput
         case .timeout: throw SimulatedTimeout(seconds: timeoutFaultSeconds)
         }
+    }
+
+    private func rollFault() -> FaultKind? {
+        guard !faultRates.isEmpty else { return nil }
+        let roll = Double.random(in: 0..<1, using: &faultGenerator)
+        var cumulative = 0.0
+        for kind in FaultKind.allCases {
+            cumulative += faultRates[kind] ?? 0
+            if roll < cumulative { return kind }
+        }
+        return nil
     }
 
     /// Throughput per business number over the last second (real time: it is about load, not the clock).

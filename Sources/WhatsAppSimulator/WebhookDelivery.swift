@@ -23,6 +23,8 @@ actor WebhookDelivery {
     private var worker: Task<Void, Never>?
     private var webhookURL: String?
     private var generator = SystemRandomNumberGenerator()
+    private var batches = 0
+    private var duplicatedBatches = 0
 
     init(configuration: SimulatorConfiguration, client: HTTPClient) {
         self.configuration = configuration
@@ -55,6 +57,9 @@ actor WebhookDelivery {
     }
 
     func allRecords() -> [DeliveryRecord] { records.values.sorted { $0.ticket < $1.ticket } }
+    func summary() -> DeliverySummary {
+        DeliverySummary(records.values, batches: batches, duplicatedBatches: duplicatedBatches)
+    }
 
     /// Stops delivering and waits until no delivery is in flight (so nothing reaches a receiver shutting down).
     func stop() async {
@@ -85,8 +90,10 @@ actor WebhookDelivery {
             let body = batch.count == 1
                 ? batch[0].body : WebhookFactory.merge(batch.map(\.body), separateEntries: modes.separateEntries)
             let tickets = batch.map(\.ticket)
+            batches += 1
             let outcome = await post(body, tickets: tickets)
             if outcome, Double.random(in: 0..<1, using: &generator) < modes.duplicateRate {
+                duplicatedBatches += 1
                 for ticket in tickets { records[ticket]?.duplicated = true }
                 _ = await post(body, tickets: tickets)
             }

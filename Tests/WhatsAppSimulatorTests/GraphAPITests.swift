@@ -139,6 +139,34 @@ struct GraphAPITests {
         }
     }
 
+    @Test func faultRatesFailAShareOfCallsReproducibly() async throws {
+        try await SimHarness.with(throughput: 1_000_000) { h in  // every 429 here is an injected one
+            let user = await h.simulator.createUser(name: "Jane", phone: "4915112345678")
+            _ = try await h.simulator.userSends(user.bsuid, ["type": "text", "text": "hi"])
+            func outcomes() async throws -> [UInt] {
+                var statuses: [UInt] = []
+                for _ in 0..<200 { statuses.append(try await h.send(h.text(to: "4915112345678")).status.code) }
+                return statuses
+            }
+            let set = try await h.call(.POST, "/_sim/faults", token: nil,
+                                       json: ["rates": ["server_error": 0.2, "throttle": 0.1], "seed": 42])
+            #expect(set.status == .ok)
+            let first = try await outcomes()
+            let errors = first.filter { $0 == 500 }.count, throttled = first.filter { $0 == 429 }.count
+            #expect((20...60).contains(errors) && (5...35).contains(throttled), "\(errors) × 500, \(throttled) × 429 of 200")
+            #expect(first.filter { $0 == 200 }.count == 200 - errors - throttled)
+            let stats = try await h.call(.GET, "/_sim/stats", token: nil).json
+            #expect(stats["served_faults"]?["server_error"] == .int(errors) && stats["served_faults"]?["throttle"] == .int(throttled))
+
+            _ = try await h.call(.POST, "/_sim/faults", token: nil, json: ["rates": ["server_error": 0.2, "throttle": 0.1], "seed": 42])
+            #expect(try await outcomes() == first, "the same seed fails the same calls")
+            _ = try await h.call(.POST, "/_sim/faults", token: nil, json: ["rates": [:]])
+            #expect(try await outcomes().allSatisfy { $0 == 200 })
+            let bad = try await h.call(.POST, "/_sim/faults", token: nil, json: ["rates": ["server_error": 0.8, "timeout": 0.5]])
+            #expect(bad.status == .badRequest)
+        }
+    }
+
     @Test func mediaUploadInfoAndDownloadNeedTheToken() async throws {
         try await SimHarness.with { h in
             let bytes = Data((0..<300).map { UInt8($0 % 256) })

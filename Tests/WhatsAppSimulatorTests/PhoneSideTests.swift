@@ -175,4 +175,38 @@ struct PhoneSideTests {
             #expect(bad.status == .badRequest)
         }
     }
+
+    @Test func manyUsersSendInOneCallAndTheSummaryCountsDeliveries() async throws {
+        try await SimHarness.with { h in
+            var ids: [String] = []
+            for name in ["Ana", "Bo"] {
+                let created = try await h.call(.POST, "/_sim/users", token: nil, json: ["name": .string(name)])
+                ids.append(try #require(created.json["user_id"]?.stringValue))
+            }
+            h.receiver.failNext(1)  // the first body needs a retry
+            let items: [JSONValue] = (0..<6).map { n in
+                ["user_id": .string(ids[n % 2]), "type": "text", "text": .string("message \(n)"), "timestamp": .int(1_790_000_000 + n)]
+            }
+            let sent = try await h.call(.POST, "/_sim/messages", token: nil, json: ["messages": .array(items)])
+            #expect(sent.status == .created)
+            let answers = try #require(sent.json["messages"]?.arrayValue)
+            #expect(answers.count == 6 && answers.allSatisfy { $0["message_id"]?.stringValue?.hasPrefix("wamid.") == true })
+            #expect(answers[5]["timestamp"] == .int(1_790_000_005))
+            _ = try await h.receiver.waitFor(6)
+            var summary = try await h.call(.GET, "/_sim/deliveries/summary", token: nil).json
+            for _ in 0..<200 where summary["pending"] != 0 {
+                try await Task.sleep(for: .milliseconds(10))
+                summary = try await h.call(.GET, "/_sim/deliveries/summary", token: nil).json
+            }
+            #expect(summary["queued"] == 6 && summary["delivered"] == 6 && summary["pending"] == 0 && summary["gave_up"] == 0)
+            #expect(summary["attempts"] == 7 && summary["retried"] == 1 && summary["duplicated"] == 0)
+            let texts = try h.events().compactMap { event -> String? in
+                if case .message(_, _, let message) = event { return message.text?.body } else { return nil }
+            }
+            #expect(texts == (0..<6).map { "message \($0)" })
+
+            let unknown = try await h.call(.POST, "/_sim/messages", token: nil, json: ["messages": [["user_id": "US.nobody", "type": "text", "text": "x"]]])
+            #expect(unknown.status == .badRequest && unknown.json["failed"] == 1)
+        }
+    }
 }

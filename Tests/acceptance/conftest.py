@@ -51,6 +51,22 @@ def _run_psql(server_url, sql):
     )
 
 
+def database_rows(server, sql):
+    """Rows (tuples of strings, or of SQLite's values) of a query on a ParleyServer's own database, read
+    directly: on SQLite a read-only connection to its file (safe while it runs, or after it was killed)."""
+    if server.database_url:
+        out = subprocess.run([_psql(), server.database_url, "-X", "-A", "-t", "-F", "\t", "-c", sql],
+                             check=True, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                             timeout=300).stdout
+        return [tuple(line.split("\t")) for line in out.splitlines() if line.strip()]
+    import sqlite3
+    db = sqlite3.connect(f"file:{server.data_dir / 'parley.sqlite'}?mode=ro", uri=True, timeout=30)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
 def _with_database(url, dbname):
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, ""))

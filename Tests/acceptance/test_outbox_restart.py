@@ -30,15 +30,13 @@ minute there.
 """
 
 import signal
-import sqlite3
-import subprocess
 import time
 import uuid
 
 import pytest
 import requests
 
-from conftest import ADMIN_EMAIL, ParleyServer, _psql, create_api_token
+from conftest import ADMIN_EMAIL, ParleyServer, create_api_token, database_rows
 from test_whatsapp_e2e import (  # noqa: F401  (simulator and e2e_database are fixtures)
     ACCESS_TOKEN,
     APP_SECRET,
@@ -115,20 +113,8 @@ def kill_between_sends(server, simulator, after):
 
 def recorded_sends(server):
     """{comment id: {wamid}}: the sends Parley's database holds as done, read while Parley is dead."""
-    sql = "SELECT comment_id, wamid FROM whatsapp_outbound_ids"
-    if server.database_url:
-        out = subprocess.run([_psql(), server.database_url, "-X", "-A", "-t", "-F", "\t", "-c", sql],
-                             check=True, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                             timeout=60).stdout
-        rows = [line.split("\t") for line in out.splitlines() if line.strip()]
-    else:
-        db = sqlite3.connect(f"file:{server.data_dir / 'parley.sqlite'}?mode=ro", uri=True, timeout=10)
-        try:
-            rows = db.execute(sql).fetchall()
-        finally:
-            db.close()
     recorded = {}
-    for comment_id, wamid in rows:
+    for comment_id, wamid in database_rows(server, "SELECT comment_id, wamid FROM whatsapp_outbound_ids"):
         recorded.setdefault(int(comment_id), set()).add(wamid)
     return recorded
 

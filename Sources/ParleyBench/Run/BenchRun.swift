@@ -47,6 +47,7 @@ public final class BenchRun: @unchecked Sendable {
     /// when a scenario fails.
     public static func run(settings: BenchSettings, store: BenchSettings.Store,
                            progress: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
+        ChildRegistry.killChildrenOnInterrupt()
         let run = BenchRun(settings: settings, store: store, progress: progress)
         do {
             try await run.scenarios()

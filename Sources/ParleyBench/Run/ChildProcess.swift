@@ -16,6 +16,7 @@ final class ChildProcess: @unchecked Sendable {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        ChildRegistry.add(process.processIdentifier)
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -29,6 +30,7 @@ final class ChildProcess: @unchecked Sendable {
         while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning { kill(pid, SIGKILL) }
         while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        ChildRegistry.remove(pid)
         return process.terminationStatus
     }
 

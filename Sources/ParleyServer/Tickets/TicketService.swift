@@ -37,6 +37,7 @@ struct TicketService {
             ticket.updatedAt = now
             ticket.statusChangedAt = now
             if ticket.assigneeID != nil { ticket.assignedAt = now }
+            if let comment = request.comment, comment.authorID ?? actor.userID == ticket.requesterID { ticket.requesterUpdatedAt = now }
             prepare(ticket)
             try await ticket.create(on: db)
             return try await service.finish(
@@ -50,8 +51,19 @@ struct TicketService {
         prepare: @escaping @Sendable (TicketModel) -> Void = { _ in }
     ) async throws -> Result {
         try await db.transaction { db in
-            let service = TicketService(db: db, now: now, runTriggers: runTriggers)
             guard let ticket = try await TicketModel.find(ticketID, on: db) else { throw APIError.notFound() }
+            return try await TicketService(db: db, now: now, runTriggers: runTriggers)
+                .update(ticket, request, by: actor, via: via, extraEvents: extraEvents, prepare: prepare)
+        }
+    }
+
+    /// The same, for a ticket the caller has just read (in its own transaction): saves reading it twice.
+    func update(
+        _ ticket: TicketModel, _ request: TicketUpdate, by actor: Actor, via: Channel, extraEvents: [AuditEvent] = [],
+        prepare: @escaping @Sendable (TicketModel) -> Void = { _ in }
+    ) async throws -> Result {
+        try await db.transaction { db in
+            let service = TicketService(db: db, now: now, runTriggers: runTriggers)
             try await service.checkReferences(request)
             let before = ticket.snapshot
             let outcome = try TicketWorkflow.update(before, with: request, by: actor, now: now)
@@ -61,7 +73,7 @@ struct TicketService {
             ticket.updatedAt = now
             service.stampTimes(ticket, before: before)
             prepare(ticket)
-            try await ticket.save(on: db)
+            // Saved once, by `finish`, with whatever the triggers changed too.
             return try await service.finish(
                 ticket, previous: before, updateType: .change, events: events, comment: request.comment, by: actor, via: via)
         }
@@ -95,13 +107,15 @@ struct TicketService {
         var comments: [(NewComment, authorID: Int?, via: Channel)] = []
         if let comment {
             comments.append((comment, comment.authorID ?? actor.userID, via))
-            if comment.authorID ?? actor.userID == ticket.requesterID { ticket.requesterUpdatedAt = now }
+            // Only when it changes: an assignment, even of the same value, costs an UPDATE.
+            if comment.authorID ?? actor.userID == ticket.requesterID, ticket.requesterUpdatedAt != now { ticket.requesterUpdatedAt = now }
         }
         comments += ruleComments.map { (comment: NewComment) -> (NewComment, authorID: Int?, via: Channel) in (comment, nil, Channel.rule) }
         if runTriggers {
             let loader = RuleFactsLoader(db: db)
             let triggers = try await loader.activeRules("trigger")
             if !triggers.isEmpty {
+                try await ticket.save(on: db)  // what the rules' actions read is the ticket as updated
                 var actorName: String?
                 if let userID = actor.userID { actorName = try await UserModel.find(userID, on: db)?.name }
                 let context = RuleContext(
@@ -116,7 +130,6 @@ struct TicketService {
                         (comment, nil, Channel.rule)
                     }
                 }
-                if !firings.isEmpty { try await ticket.save(on: db) }
             }
         }
         try await ticket.save(on: db)

@@ -19,6 +19,7 @@ struct EndUserResolver {
         if user == nil, let username { user = try await owner(of: .whatsappUsername, username) }
 
         let found: UserModel
+        var mine: [UserIdentityModel] = []
         if let user {
             found = user
             if let name, !name.isEmpty, name != found.name {
@@ -26,29 +27,31 @@ struct EndUserResolver {
                 found.updatedAt = now
                 try await found.save(on: db)
             }
+            // Read once: most messages come from someone fully known, whose identities then need no query each.
+            mine = try await UserIdentityModel.query(on: db).filter(\.$userID == (try found.requireID())).all()
         } else {
             found = UserModel(name: name ?? username ?? phoneValue ?? "WhatsApp user", email: nil, phone: phoneValue,
                               role: .endUser, now: now)
             try await found.create(on: db)
         }
         let userID = try found.requireID()
-        if let bsuid { try await ensure(.whatsappBSUID, bsuid, for: userID) }
+        if let bsuid { try await ensure(.whatsappBSUID, bsuid, for: userID, mine: &mine) }
         if let phoneValue {
-            try await ensure(.phoneNumber, phoneValue, for: userID)
+            try await ensure(.phoneNumber, phoneValue, for: userID, mine: &mine)
             if found.phone == nil {
                 found.phone = phoneValue
                 try await found.save(on: db)
             }
         }
-        if let username { try await replace(.whatsappUsername, with: username, for: userID) }
+        if let username { try await replace(.whatsappUsername, with: username, for: userID, mine: &mine) }
         return found
     }
 
     func owner(of type: IdentityType, _ value: String) async throws -> UserModel? {
-        guard let identity = try await UserIdentityModel.query(on: db)
-            .filter(\.$type == type.rawValue).filter(\.$value == value).first()
-        else { return nil }
-        return try await UserModel.find(identity.userID, on: db)
+        try await UserModel.query(on: db)
+            .join(UserIdentityModel.self, on: \UserIdentityModel.$userID == \UserModel.$id)
+            .filter(UserIdentityModel.self, \.$type == type.rawValue).filter(UserIdentityModel.self, \.$value == value)
+            .first()
     }
 
     /// Meta announced a new BSUID for the same person (`user_changed_user_id`): the user keeps their tickets.
@@ -66,32 +69,36 @@ struct EndUserResolver {
     func changePhone(of user: UserModel, to digits: String) async throws {
         let value = EndUserResolver.phoneIdentity(digits)
         guard try await owner(of: .phoneNumber, value) == nil else { return }
-        try await replace(.phoneNumber, with: value, for: try user.requireID())
+        let userID = try user.requireID()
+        var mine = try await UserIdentityModel.query(on: db).filter(\.$userID == userID).all()
+        try await replace(.phoneNumber, with: value, for: userID, mine: &mine)
         user.phone = value
         user.updatedAt = now
         try await user.save(on: db)
     }
 
-    private func ensure(_ type: IdentityType, _ value: String, for userID: Int) async throws {
-        let existing = try await UserIdentityModel.query(on: db)
+    /// Adds the identity unless this user or another already has it; `mine` is every identity of the user.
+    private func ensure(_ type: IdentityType, _ value: String, for userID: Int, mine: inout [UserIdentityModel]) async throws {
+        if mine.contains(where: { $0.type == type.rawValue && $0.value == value }) { return }
+        let taken = try await UserIdentityModel.query(on: db)
             .filter(\.$type == type.rawValue).filter(\.$value == value).first()
-        guard existing == nil else { return }
-        let hasPrimary = try await UserIdentityModel.query(on: db)
-            .filter(\.$userID == userID).filter(\.$type == type.rawValue).count() > 0
-        try await UserIdentityModel(userID: userID, type: type.rawValue, value: value, primary: !hasPrimary, now: now)
-            .create(on: db)
+        guard taken == nil else { return }
+        let hasPrimary = mine.contains { $0.type == type.rawValue }
+        let identity = UserIdentityModel(userID: userID, type: type.rawValue, value: value, primary: !hasPrimary, now: now)
+        try await identity.create(on: db)
+        mine.append(identity)
     }
 
     /// One value per user for this type (a username or phone that changed replaces the old one).
-    private func replace(_ type: IdentityType, with value: String, for userID: Int) async throws {
-        let mine = try await UserIdentityModel.query(on: db).filter(\.$userID == userID).filter(\.$type == type.rawValue).all()
-        if mine.contains(where: { $0.value == value }) { return }
-        if let current = mine.first {
+    private func replace(_ type: IdentityType, with value: String, for userID: Int, mine: inout [UserIdentityModel]) async throws {
+        let ofType = mine.filter { $0.type == type.rawValue }
+        if ofType.contains(where: { $0.value == value }) { return }
+        if let current = ofType.first {
             current.value = value
             current.updatedAt = now
             try await current.save(on: db)
         } else {
-            try await ensure(type, value, for: userID)
+            try await ensure(type, value, for: userID, mine: &mine)
         }
     }
 }

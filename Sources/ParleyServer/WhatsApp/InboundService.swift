@@ -165,8 +165,7 @@ struct InboundService {
             update.comment = comment
             // The requester's reply puts a waiting or solved ticket back in the agents' queue, as in Zendesk.
             if ["pending", "hold", "solved"].contains(latest.status) { update.status = .open }
-            result = try await service.update(ticketID: try latest.requireID(), update, by: actor, via: .whatsapp,
-                                              extraEvents: extra, prepare: forward)
+            result = try await service.update(latest, update, by: actor, via: .whatsapp, extraEvents: extra, prepare: forward)
         } else {
             var create = TicketUpdate()
             create.subject = SubjectLine.from(content.subject)
@@ -341,7 +340,7 @@ struct InboundService {
         if let latest, latest.status != TicketStatus.closed.rawValue {
             var update = TicketUpdate()
             update.comment = note
-            _ = try await service.update(ticketID: try latest.requireID(), update, by: user.actor, via: .whatsapp, extraEvents: [event])
+            _ = try await service.update(latest, update, by: user.actor, via: .whatsapp, extraEvents: [event])
         } else {
             var create = TicketUpdate()
             create.subject = "WhatsApp call attempt from \(user.name)"
