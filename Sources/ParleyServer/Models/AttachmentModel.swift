@@ -26,5 +26,15 @@ final class AttachmentModel: Model, @unchecked Sendable {
     /// Which fetch run holds the download, so two instances never take the same file.
     @OptionalField(key: "media_claim") var mediaClaim: String?
 
+    /// Listed by hand: Fluent finds them by reflection otherwise, on every query, its costliest step (kept in
+    /// step with the declarations above by ModelPropertiesTests).
+    var properties: [any AnyProperty] {
+        [
+            $id, $commentID, $ticketID, $uploadToken, $fileName, $contentType, $size, $sha256, $createdAt, $mediaStatus,
+            $mediaID, $mediaKind, $mediaIntegrationID, $mediaAttempts, $mediaNextAttemptAt, $mediaError,
+            $mediaExpectedSHA256, $mediaClaim
+        ]
+    }
+
     init() {}
 }

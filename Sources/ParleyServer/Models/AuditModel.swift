@@ -13,6 +13,10 @@ final class AuditModel: Model, @unchecked Sendable {
     @Field(key: "events") var eventsJSON: String
     @Field(key: "created_at") var createdAt: Date
 
+    /// Listed by hand: Fluent finds them by reflection otherwise, on every query, its costliest step (kept in
+    /// step with the declarations above by ModelPropertiesTests).
+    var properties: [any AnyProperty] { [$id, $ticketID, $authorID, $viaChannel, $eventsJSON, $createdAt] }
+
     init() {}
 
     init(ticketID: Int, authorID: Int?, via: Channel, events: [AuditEvent], now: Date) {

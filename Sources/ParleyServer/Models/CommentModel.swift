@@ -20,5 +20,14 @@ final class CommentModel: Model, @unchecked Sendable {
     @OptionalField(key: "metadata") var metadata: String?
     @Field(key: "created_at") var createdAt: Date
 
+    /// Listed by hand: Fluent finds them by reflection otherwise, on every query, its costliest step (kept in
+    /// step with the declarations above by ModelPropertiesTests).
+    var properties: [any AnyProperty] {
+        [
+            $id, $ticketID, $auditID, $authorID, $body, $htmlBody, $isPublic, $viaChannel, $deliveryStatus,
+            $deliveryError, $externalMessageID, $metadata, $createdAt
+        ]
+    }
+
     init() {}
 }

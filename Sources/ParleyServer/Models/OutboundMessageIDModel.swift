@@ -10,6 +10,10 @@ final class OutboundMessageIDModel: Model, @unchecked Sendable {
     @Field(key: "comment_id") var commentID: Int
     @Field(key: "status") var status: String
 
+    /// Listed by hand: Fluent finds them by reflection otherwise, on every query, its costliest step (kept in
+    /// step with the declarations above by ModelPropertiesTests).
+    var properties: [any AnyProperty] { [$id, $wamid, $commentID, $status] }
+
     init() {}
 
     init(wamid: String, commentID: Int) {

@@ -18,6 +18,14 @@ final class RuleModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
+    /// Listed by hand: Fluent finds them by reflection otherwise, on every query, its costliest step (kept in
+    /// step with the declarations above by ModelPropertiesTests).
+    var properties: [any AnyProperty] {
+        [
+            $id, $kind, $title, $description, $active, $position, $conditionsJSON, $actionsJSON, $createdAt, $updatedAt
+        ]
+    }
+
     init() {}
 
     var conditions: RuleConditions {

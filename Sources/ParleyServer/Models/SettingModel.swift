@@ -7,6 +7,10 @@ final class SettingModel: Model, @unchecked Sendable {
     @ID(custom: "key", generatedBy: .user) var id: String?
     @Field(key: "value") var value: String
 
+    /// Listed by hand: Fluent finds them by reflection otherwise, on every query, its costliest step (kept in
+    /// step with the declarations above by ModelPropertiesTests).
+    var properties: [any AnyProperty] { [$id, $value] }
+
     init() {}
 
     init(key: String, value: String) {

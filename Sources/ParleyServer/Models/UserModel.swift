@@ -21,6 +21,15 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
+    /// Listed by hand: Fluent finds them by reflection otherwise, on every query, its costliest step (kept in
+    /// step with the declarations above by ModelPropertiesTests).
+    var properties: [any AnyProperty] {
+        [
+            $id, $name, $email, $phone, $role, $passwordHash, $active, $suspended, $externalID, $notes, $locale,
+            $timeZone, $defaultGroupID, $createdAt, $updatedAt
+        ]
+    }
+
     init() {}
 
     init(name: String, email: String?, phone: String? = nil, role: UserRole, now: Date) {

@@ -16,5 +16,13 @@ final class WhatsAppTemplateModel: Model, @unchecked Sendable {
     @Field(key: "components") var components: String
     @Field(key: "synced_at") var syncedAt: Date
 
+    /// Listed by hand: Fluent finds them by reflection otherwise, on every query, its costliest step (kept in
+    /// step with the declarations above by ModelPropertiesTests).
+    var properties: [any AnyProperty] {
+        [
+            $id, $integrationID, $templateID, $name, $language, $category, $status, $body, $components, $syncedAt
+        ]
+    }
+
     init() {}
 }
