@@ -16,7 +16,7 @@ Afterwards, read from Parley's own database and API:
   window;
 - the card number is nowhere: not in the database files (raw webhook payloads included), not in the logs.
 
-Sizes: PARLEY_FAULT_INBOUND_MESSAGES (default 100,000 on SQLite, 10,000 on PostgreSQL, where the rest of
+Sizes: PARLEY_FAULT_INBOUND_MESSAGES (default 100,000 on SQLite, 5,000 on PostgreSQL, where the rest of
 the suite runs again). The figures are printed (and recorded in RELIABILITY.md).
 """
 
@@ -36,7 +36,7 @@ from test_outbox_restart import accepted_sends, connect, point_webhook_at, sigki
 from test_whatsapp_e2e import e2e_database, simulator, wait_until  # noqa: F401  (fixtures)
 
 ON_POSTGRES = bool(os.environ.get("PARLEY_TEST_DATABASE_URL"))
-MESSAGES = int(os.environ.get("PARLEY_FAULT_INBOUND_MESSAGES", 10_000 if ON_POSTGRES else 100_000))
+MESSAGES = int(os.environ.get("PARLEY_FAULT_INBOUND_MESSAGES", 5_000 if ON_POSTGRES else 100_000))
 PER_USER = 50
 USERS = max(2, MESSAGES // PER_USER)
 KILL_AT = (0.20, 0.45, 0.70)  # share of messages delivered when Parley is killed

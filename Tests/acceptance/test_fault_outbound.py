@@ -14,7 +14,7 @@ the drain. Then, read from Parley's database and the customers' phones:
   API has no idempotency key. The test counts those and checks none of them had been recorded.)
 - the simulator counts zero free-form messages outside a window.
 
-Sizes: PARLEY_FAULT_OUTBOUND_REPLIES (default 10,000 on SQLite, 2,000 on PostgreSQL, where a killed
+Sizes: PARLEY_FAULT_OUTBOUND_REPLIES (default 10,000 on SQLite, 1,000 on PostgreSQL, where a killed
 server's claims are taken over only after a minute). The figures are printed (and in RELIABILITY.md).
 """
 
@@ -41,7 +41,7 @@ from test_whatsapp_e2e import (  # noqa: F401  (simulator and e2e_database are f
 )
 
 ON_POSTGRES = bool(os.environ.get("PARLEY_TEST_DATABASE_URL"))
-REPLIES = int(os.environ.get("PARLEY_FAULT_OUTBOUND_REPLIES", 2_000 if ON_POSTGRES else 10_000))
+REPLIES = int(os.environ.get("PARLEY_FAULT_OUTBOUND_REPLIES", 1_000 if ON_POSTGRES else 10_000))
 CUSTOMERS = max(2, min(500, REPLIES // 20))
 STALE_EVERY = 20
 SLOW_RATE = 2
