@@ -26,19 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from conftest import ADMIN_EMAIL, ParleyServer, create_api_token, database_rows
-from test_outbox_restart import CLAIM_STALE_AFTER, point_webhook_at, recorded_sends, sigkill
-from test_whatsapp_e2e import (  # noqa: F401  (simulator and e2e_database are fixtures)
-    ACCESS_TOKEN,
-    APP_SECRET,
-    DISPLAY_NUMBER,
-    PHONE_NUMBER_ID,
-    VERIFY_TOKEN,
-    WABA_ID,
-    e2e_database,
-    simulator,
-    wait_until,
-)
+from conftest import ADMIN_EMAIL, ParleyServer, database_rows
+from test_outbox_restart import CLAIM_STALE_AFTER, connect, point_webhook_at, recorded_sends, sigkill
+from test_whatsapp_e2e import e2e_database, simulator, wait_until  # noqa: F401  (fixtures)
 
 ON_POSTGRES = bool(os.environ.get("PARLEY_TEST_DATABASE_URL"))
 REPLIES = int(os.environ.get("PARLEY_FAULT_OUTBOUND_REPLIES", 1_000 if ON_POSTGRES else 10_000))
@@ -100,13 +90,7 @@ def test_every_reply_ends_sent_or_failed_through_faults_and_kills(server, simula
         with capsys.disabled():
             print(f"[fault-outbound] {line}", flush=True)
 
-    api = Posters(server, create_api_token(server, "outbound faults"))
-    point_webhook_at(simulator, server)
-    api.call("POST", "/api/v2/channels/whatsapp/integrations", expect=201, json={"integration": {
-        "name": "Support line", "phone_number_id": PHONE_NUMBER_ID, "waba_id": WABA_ID,
-        "display_number": DISPLAY_NUMBER, "access_token": ACCESS_TOKEN, "app_secret": APP_SECRET,
-        "verify_token": VERIFY_TOKEN, "mark_read": False,  # only replies reach the phones
-    }})
+    api = Posters(server, connect(server, simulator).session.auth[1])  # the number connected, read receipts off
     simulator.control("PUT", "/throughput", json={"limit": 1000})
 
     # --- the customers write: one ticket each
