@@ -37,7 +37,8 @@ struct TicketService {
             ticket.updatedAt = now
             ticket.statusChangedAt = now
             if ticket.assigneeID != nil { ticket.assignedAt = now }
-            if let comment = request.comment, comment.authorID ?? actor.userID == ticket.requesterID { ticket.requesterUpdatedAt = now }
+            // Set before the insert, so that `finish` has nothing left to update for it.
+            markRequesterReply(request.comment, by: actor, on: ticket)
             prepare(ticket)
             try await ticket.create(on: db)
             return try await service.finish(
@@ -91,6 +92,13 @@ struct TicketService {
         }
     }
 
+    /// A comment by the requester stamps when they last wrote (an automation time condition). Only when it
+    /// changes: an assignment, even of the same value, costs an UPDATE.
+    private func markRequesterReply(_ comment: NewComment?, by actor: Actor, on ticket: TicketModel) {
+        guard let comment, comment.authorID ?? actor.userID == ticket.requesterID, ticket.requesterUpdatedAt != now else { return }
+        ticket.requesterUpdatedAt = now
+    }
+
     /// Automation time conditions measure from these moments.
     private func stampTimes(_ ticket: TicketModel, before: TicketSnapshot) {
         if ticket.status != before.status.rawValue { ticket.statusChangedAt = now }
@@ -107,8 +115,7 @@ struct TicketService {
         var comments: [(NewComment, authorID: Int?, via: Channel)] = []
         if let comment {
             comments.append((comment, comment.authorID ?? actor.userID, via))
-            // Only when it changes: an assignment, even of the same value, costs an UPDATE.
-            if comment.authorID ?? actor.userID == ticket.requesterID, ticket.requesterUpdatedAt != now { ticket.requesterUpdatedAt = now }
+            markRequesterReply(comment, by: actor, on: ticket)
         }
         comments += ruleComments.map { (comment: NewComment) -> (NewComment, authorID: Int?, via: Channel) in (comment, nil, Channel.rule) }
         if runTriggers {
