@@ -60,6 +60,11 @@ struct RuleEngineTests {
         #expect(!holds("status", "value", "open"), "no change, no match")
         #expect(holds("priority", "changed", .null) == false)
         #expect(holds("status", "changed", .null) { $0.updateType = .create })
+        let created: (inout RuleContext) -> Void = { $0.updateType = .create }
+        #expect(holds("status", "value", "open", created), "a ticket created open changed to open")
+        #expect(!holds("status", "value", "solved", created))
+        #expect(!holds("status", "value_previous", "open", created), "a new ticket had no previous status")
+        #expect(holds("status", "not_value_previous", "open", created))
     }
 
     @Test func tagsWordsAndChannel() {
@@ -112,7 +117,7 @@ struct RuleEngineTests {
         #expect(RuleEngine.matches(RuleConditions(), in: context()))
     }
 
-    @Test func actions() {
+    @Test func actions() throws {
         let effects = RuleEngine.apply([
             RuleAction(field: "status", value: "pending"), RuleAction(field: "priority", value: "urgent"),
             RuleAction(field: "type", value: "task"), RuleAction(field: "group_id", value: 5),
@@ -132,6 +137,14 @@ struct RuleEngineTests {
         #expect(effects.comments == [NewComment(body: "Hi Jane, ticket 42 is with Alex", isPublic: false)])
         #expect(effects.webhooks == [.init(id: "3", body: "{\"ticket\": 42, \"title\": \"Printer on fire\"}")])
         #expect(effects.templates.first?["parameters"] == ["Jane Roe", "#42"])
+        let quoted = RuleEngine.apply([
+            RuleAction(field: "notification_webhook", value: ["3", "{\"title\": \"{{ticket.title}}\"}"]),
+            RuleAction(field: "notification_webhook", value: ["4", "Title: {{ticket.title}}"]),
+        ], in: context { $0.facts.ticket.subject = "Say \"hi\"\nback\\" })
+        #expect(quoted.webhooks.map(\.body) == ["{\"title\": \"Say \\\"hi\\\"\\nback\\\\\"}", "Title: Say \"hi\"\nback\\"],
+                "values are JSON-escaped in a JSON body only")
+        #expect(try JSONSerialization.jsonObject(with: Data(quoted.webhooks[0].body.utf8)) as? [String: String]
+            == ["title": "Say \"hi\"\nback\\"])
         let setTags = RuleEngine.apply([RuleAction(field: "set_tags", value: "a B")], in: context())
         #expect(setTags.update.tags == ["a", "b"])
         let html = RuleEngine.apply([RuleAction(field: "comment_value_html", value: "<p>Hello <b>{{ticket.requester.name}}</b></p>")], in: context())
@@ -180,6 +193,11 @@ struct RuleEngineTests {
         #expect(timeInTrigger.contains { $0.contains("for automations only") })
         #expect(RuleEngine.problems(conditions: nil, actions: [RuleAction(field: "subject", value: "x")], kind: .macro).isEmpty)
         #expect(!RuleEngine.problems(conditions: RuleConditions(), actions: [RuleAction(field: "subject", value: "x")], kind: .trigger).isEmpty)
+        let template = RuleAction(field: "whatsapp_template", value: ["name": "order_update", "language": "en"])
+        #expect(RuleEngine.problems(conditions: nil, actions: [template], kind: .macro)
+            == ["actions[0]: 'whatsapp_template' is for triggers and automations, not macros"])
+        #expect(RuleEngine.problems(conditions: RuleConditions(all: [RuleCondition(field: "status", operator: "is", value: "new")]),
+                                    actions: [template], kind: .trigger).isEmpty)
     }
 
     @Test func automationsMustNullifyThemselves() {

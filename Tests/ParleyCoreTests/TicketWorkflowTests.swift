@@ -103,6 +103,32 @@ struct TicketWorkflowTests {
         #expect(byCustomer.ticket.status == .new)
     }
 
+    /// The shipped "close 4 days after solved" automation depends on this: a rule closes as an agent would.
+    @Test func rulesMayCloseButEndUsersAndChannelsMayNot() throws {
+        var close = TicketUpdate()
+        close.status = .closed
+        let closed = try TicketWorkflow.update(ticket(.solved, assignee: 7), with: close, by: .rule, now: now)
+        #expect(closed.ticket.status == .closed)
+        #expect(closed.events == [.change("status", from: "solved", to: "closed")])
+        for actor in [Actor.system, endUser] {
+            #expect(throws: TicketValidationError.self) {
+                try TicketWorkflow.update(self.ticket(.solved, assignee: 7), with: close, by: actor, now: self.now)
+            }
+        }
+    }
+
+    @Test func aRuleIsNobody() throws {
+        var tag = TicketUpdate()
+        tag.additionalTags = ["vip"]
+        #expect(try TicketWorkflow.update(ticket(.new), with: tag, by: .rule, now: now).ticket.status == .new,
+                "touching a new ticket opens it only when an agent does")
+        var solve = TicketUpdate()
+        solve.status = .solved
+        #expect(throws: TicketValidationError.self, "a rule cannot take the ticket it solves") {
+            try TicketWorkflow.update(self.ticket(.open), with: solve, by: .rule, now: self.now)
+        }
+    }
+
     @Test func solvingStampsAndReopeningClears() throws {
         var solve = TicketUpdate()
         solve.status = .solved

@@ -22,8 +22,9 @@ public enum Placeholders {
         ]
     }
 
-    public static func render(_ text: String, with context: RuleContext) -> String {
-        let values = values(for: context)
+    /// `escape` adapts each value to where it lands (a JSON string in a webhook body); literal text is kept.
+    public static func render(_ text: String, with context: RuleContext, escape: (String) -> String = { $0 }) -> String {
+        let values = values(for: context).mapValues(escape)
         var result = ""
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
@@ -38,6 +39,21 @@ public enum Placeholders {
         }
         return result + rest
     }
-}
 
-import Foundation
+    /// A value inside a JSON string: a subject with a quote or a line break must not break the body.
+    public static func jsonEscaped(_ value: String) -> String {
+        var escaped = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case _ where scalar.value < 0x20: escaped += String(format: "\\u%04x", scalar.value)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+}

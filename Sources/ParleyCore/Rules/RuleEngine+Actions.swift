@@ -36,7 +36,9 @@ extension RuleEngine {
             case "notification_webhook":
                 let parts = action.value.arrayValue ?? [action.value]
                 let body = parts.count > 1 ? text(parts[1]) : ""
-                effects.webhooks.append(.init(id: text(parts.first), body: Placeholders.render(body, with: context)))
+                let isJSON = body.drop { $0.isWhitespace }.first.map { $0 == "{" || $0 == "[" } ?? false
+                effects.webhooks.append(.init(id: text(parts.first), body: Placeholders.render(
+                    body, with: context, escape: isJSON ? Placeholders.jsonEscaped : { $0 })))
             case "whatsapp_template":
                 guard case .object(var template) = action.value else { break }
                 if let parameters = template["parameters"]?.arrayValue {

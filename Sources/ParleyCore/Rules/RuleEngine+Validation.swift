@@ -10,6 +10,8 @@ extension RuleEngine {
                 problems.append("actions[\(index)]: unknown action field '\(action.field)'")
             } else if kind != .macro && RuleField.macroOnlyActions.contains(action.field) {
                 problems.append("actions[\(index)]: '\(action.field)' is for macros only")
+            } else if kind == .macro && RuleField.ruleOnlyActions.contains(action.field) {
+                problems.append("actions[\(index)]: '\(action.field)' is for triggers and automations, not macros")
             } else if let problem = valueProblem(action) {
                 problems.append("actions[\(index)]: \(problem)")
             }

@@ -67,7 +67,8 @@ public enum RuleEngine {
         switch field {
         case _ where RuleField.ticketFields.contains(field):
             let now = value(of: field, in: ticket)
-            let before = value(of: field, in: context.previous)
+            // A new ticket had no values before: "changed to open" holds on the create that opens it.
+            let before = context.updateType == .create ? "" : value(of: field, in: context.previous)
             let target = field == "assignee_id" && wanted == "current_user" ? (context.currentUserID.map(String.init) ?? "") : wanted
             switch op {
             case "is": return now.lowercased() == target.lowercased()

@@ -36,4 +36,7 @@ public enum RuleField {
         "comment_value_html", "comment_mode_is_public", "subject", "notification_webhook", "whatsapp_template",
     ]
     public static let macroOnlyActions: Set<String> = ["subject"]
+    /// What happens after a ticket is saved (a webhook call, a paid template message): for triggers and
+    /// automations. An agent answers outside the window with the ticket's template menu instead.
+    public static let ruleOnlyActions: Set<String> = ["notification_webhook", "whatsapp_template"]
 }

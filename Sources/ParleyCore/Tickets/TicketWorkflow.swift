@@ -20,7 +20,7 @@ public enum TicketWorkflow {
         }
         let requester = request.requesterID ?? actor.userID
         if requester == nil { errors["requester", default: []].append("Requester: cannot be blank") }
-        if request.status == .closed && !actor.isStaff {
+        if request.status == .closed && !actor.mayClose {
             errors["status", default: []].append("Status: only agents can close a ticket")
         }
 
@@ -66,7 +66,7 @@ public enum TicketWorkflow {
         if request.status == .new && current.status != .new {
             errors["status", default: []].append("Status: a ticket cannot go back to new")
         }
-        if request.status == .closed && !actor.isStaff {
+        if request.status == .closed && !actor.mayClose {
             errors["status", default: []].append("Status: only agents can close a ticket")
         }
         if let comment = request.comment,

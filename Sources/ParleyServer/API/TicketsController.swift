@@ -167,21 +167,10 @@ struct TicketsController: RouteCollection {
 
     /// Tells connected agents about the change, and wakes the outbox when a reply was queued.
     static func announce(_ result: TicketService.Result, req: Request) {
-        guard result.audit != nil, let ticketID = result.ticket.id else { return }
-        var events: [JSONValue] = [["type": "ticket.updated", "ticket_id": .int(ticketID), "status": .string(result.ticket.status)]]
-        if let comment = result.comment {
-            events.append(["type": "comment.created", "ticket_id": .int(ticketID), "comment_id": JSONValue(comment.id),
-                           "public": .bool(comment.isPublic), "author_id": JSONValue(comment.authorID)])
-            if comment.deliveryStatus == DeliveryStatus.failed.rawValue {
-                let error = comment.deliveryError.flatMap { try? JSONValue.parse(Data($0.utf8)) }
-                events.append(["type": "delivery.failed", "ticket_id": .int(ticketID), "comment_id": JSONValue(comment.id),
-                               "author_id": JSONValue(comment.authorID), "code": error?["code"] ?? .null,
-                               "reason": error?["details"] ?? .null])
-            }
-        }
-        for comment in result.comments where comment.deliveryStatus == DeliveryStatus.queued.rawValue { req.parley.outbox.wake() }
+        guard result.audit != nil else { return }
+        if result.queuedDelivery { req.parley.outbox.wake() }
         req.parley.notifications.wake()
-        req.parley.live.publish(events)
+        req.parley.live.publish(result.liveEvents())
     }
 
     static func ticketWithAudit(_ result: TicketService.Result, req: Request) async throws -> JSONValue {

@@ -65,9 +65,8 @@ final class AutomationRunner: Sendable {
                     }
                     ticket = result.ticket
                     firings += 1
-                    if result.comments.contains(where: { $0.deliveryStatus == DeliveryStatus.queued.rawValue }) { parley.outbox.wake() }
-                    parley.live.publish(["type": "ticket.updated", "ticket_id": .int(ticketID), "status": .string(ticket.status),
-                                         "by": .string("automation: \(automation.title)")])
+                    if result.queuedDelivery { parley.outbox.wake() }
+                    parley.live.publish(result.liveEvents(by: "automation: \(automation.title)"))
                 }
             }
         }

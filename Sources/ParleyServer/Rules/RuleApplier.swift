@@ -18,7 +18,7 @@ struct RuleApplier {
         if !effects.update.isEmpty {
             let before = ticket.snapshot
             do {
-                let outcome = try TicketWorkflow.update(before, with: effects.update, by: .system, now: now)
+                let outcome = try TicketWorkflow.update(before, with: effects.update, by: .rule, now: now)
                 ticket.apply(outcome.ticket)
                 if ticket.status != before.status.rawValue { ticket.statusChangedAt = now }
                 if ticket.assigneeID != before.assigneeID && ticket.assigneeID != nil { ticket.assignedAt = now }

@@ -6,13 +6,17 @@ import ParleyCore
 struct RuleFactsLoader {
     let db: Database
 
-    func facts(for ticket: TicketModel) async throws -> RuleContext.TicketFacts {
+    /// `incoming` is the update's own comment and its author: triggers run before it is stored, and when the
+    /// requester wrote it, it is the last message they sent.
+    func facts(for ticket: TicketModel, incoming: (comment: NewComment, authorID: Int?)? = nil) async throws -> RuleContext.TicketFacts {
         let ids = [ticket.requesterID, ticket.assigneeID].compactMap { $0 }
         let users = ids.isEmpty ? [] : try await UserModel.query(on: db).filter(\.$id ~~ ids).all()
         let requester = users.first { $0.id == ticket.requesterID }
         let assignee = users.first { $0.id == ticket.assigneeID }
         var forwarded = false
-        if ticket.whatsappIntegrationID != nil, let requesterID = ticket.requesterID, let ticketID = ticket.id,
+        if let incoming, incoming.authorID != nil, incoming.authorID == ticket.requesterID {
+            forwarded = incoming.comment.metadata?["whatsapp"]?["forwarded"]?.boolValue == true
+        } else if ticket.whatsappIntegrationID != nil, let requesterID = ticket.requesterID, let ticketID = ticket.id,
             let last = try await CommentModel.query(on: db).filter(\.$ticketID == ticketID).filter(\.$authorID == requesterID)
                 .sort(\.$createdAt, .descending).first()
         {

@@ -126,7 +126,8 @@ struct TicketService {
                 var actorName: String?
                 if let userID = actor.userID { actorName = try await UserModel.find(userID, on: db)?.name }
                 let context = RuleContext(
-                    facts: try await loader.facts(for: ticket), previous: previous, updateType: updateType, comment: comment,
+                    facts: try await loader.facts(for: ticket, incoming: comment.map { ($0, $0.authorID ?? actor.userID) }),
+                    previous: previous, updateType: updateType, comment: comment,
                     currentUserID: actor.userID, currentUserName: actorName, now: now)
                 let firings = TriggerCycle.run(triggers.map(\.trigger), context: context)
                 for firing in firings {
