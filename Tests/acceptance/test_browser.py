@@ -10,15 +10,21 @@ tickets earlier ones made):
 
   1. sign in: a wrong password shows an error, the right one the shell
   2. a WhatsApp message appears live in the Open view, then on its ticket
-  3. a reply inside the window shows sent/delivered, then read, live; a ticket
-     page the agent left stays away when news about it arrives
-  4. past the 24-hour window a reply shows as failed, with a toast
-  5. a macro: preview, apply, comment and status change
-  6. the Events tab lists the delivery failure
-  7. HTML and script in a customer's message stay text
-  8. an agent cannot open admin pages (interface and API)
-  9. security headers and the session cookie
- 10. the phone page (README screenshots)
+  3. a ticket row opens from the keyboard (Tab to it, Enter)
+  4. a reply inside the window shows sent/delivered, then read, live
+  5. an internal note stays internal when a customer message redraws the page
+     while it is being written; a ticket page the agent left stays away when
+     news about it arrives
+  6. past the 24-hour window a reply shows as failed, with a toast
+  7. a macro: preview, apply, comment and status change
+  8. the Events tab lists the delivery failure
+  9. HTML and script in a customer's message stay text
+ 10. an agent cannot open admin pages (interface and API)
+ 11. security headers and the session cookie
+ 12. the rule editor: a trigger made of rows, edited again; refused rules show
+     the server's reason next to the row it names
+ 13. an admin adds an agent with a password, who signs in; role and suspension
+ 14. the phone page (README screenshots)
 
 PARLEY_SCREENSHOTS=1 (re)writes docs/*.png; otherwise nothing in the
 repository is touched.
@@ -53,7 +59,9 @@ try:  # a missing selenium fails the tests below, with a message, instead of the
         WebDriverException,
     )
     from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select
 except ImportError as error:  # pragma: no cover
     webdriver = None
@@ -313,7 +321,15 @@ def assert_not_reloaded(browser):
 
 
 def sign_in_form(browser, demo):
-    browser.delete_all_cookies()
+    # Leave the page first, and clear until nothing comes back: an answer that was still in flight
+    # (Parley renews the session cookie on every answer) would set the old session again.
+    browser.get("about:blank")
+
+    def cleared():
+        browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        time.sleep(0.2)
+        return not browser.execute_cdp_cmd("Network.getAllCookies", {})["cookies"]
+    wait_for(browser, "the cookies to stay cleared", cleared)
     browser.get(demo.url("/"))
     visible(browser, "#email")
 
@@ -422,6 +438,28 @@ def test_whatsapp_message_arrives_live(admin, demo):
     assert_not_reloaded(admin)
 
 
+def test_ticket_row_opens_with_keyboard(admin, demo):
+    """A ticket in a view is reached with Tab and opened with Enter, like any link."""
+    ticket_id = demo.ticket_of(MARIA) or pytest.fail("no ticket of Maria's (test_whatsapp_message_arrives_live)")
+    go(admin, "#/views/open")
+    row = f"tr.ticket-row[data-ticket-id='{ticket_id}']"
+    wait_for(admin, f"ticket #{ticket_id} in the Open view", lambda: element(admin, row))
+    admin.execute_script("document.getElementById('search').focus();")
+
+    def focus_in_row():
+        return admin.execute_script("return !!document.activeElement.closest(arguments[0]);", row)
+    for _ in range(60):
+        if focus_in_row():
+            break
+        ActionChains(admin).send_keys(Keys.TAB).perform()
+    assert focus_in_row(), ("Tab never reached the ticket's row: it has nothing to focus (a link or tabindex); "
+                            f"focus ended on {admin.execute_script('return document.activeElement.outerHTML.slice(0, 200)')}")
+    ActionChains(admin).send_keys(Keys.ENTER).perform()
+    wait_for(admin, f"Enter to open ticket #{ticket_id}", lambda: admin.execute_script(
+        "const t = document.getElementById('ticket-title'); return !!t && t.textContent.startsWith(arguments[0]);",
+        f"#{ticket_id} "))
+
+
 def test_reply_ticks_up_to_read(admin, demo):
     ticket_id = demo.ticket_of(MARIA) or pytest.fail("no ticket of Maria's (test_whatsapp_message_arrives_live)")
     open_ticket(admin, ticket_id)
@@ -443,6 +481,46 @@ def test_reply_ticks_up_to_read(admin, demo):
     assert_not_reloaded(admin)
     ticks = dom(admin, f".bubble[data-comment-id='{bubble['id']}'] .delivery")
     assert "read" in ticks["cls"].split() and ticks["text"] == "✓✓", ticks["html"]
+
+
+def test_internal_note_survives_live_redraw(admin, demo):
+    """The agent picks "Internal note" and writes; a customer message redraws the page meanwhile.
+    The choice, the draft and the caret must survive it: the note is sent internal and never
+    reaches the customer's phone."""
+    ticket_id = demo.ticket_of(MARIA) or pytest.fail("no ticket of Maria's")
+    open_ticket(admin, ticket_id)
+    click(admin, "#reply-internal")
+    note = "Maria is a VIP: check the courier contract before promising anything."
+    wait_for(admin, "the note to be typed", lambda: (admin.find_element(By.ID, "reply-text").send_keys(note) or True)
+             and admin.execute_script("return document.getElementById('reply-text').value") == note)
+    admin.execute_script("const t = document.getElementById('reply-text'); t.focus(); t.setSelectionRange(5, 5);")
+
+    news = "Sorry, one more question: can you deliver to my office instead?"
+    demo.user_says(MARIA, news)
+    wait_for(admin, "the customer's message (a live redraw)", lambda: bubble_with(admin, news))
+    after = admin.execute_script("""
+        const t = document.getElementById('reply-text');
+        return {internal: document.getElementById('reply-internal').checked, draft: t.value,
+                focused: document.activeElement === t, caret: t.selectionStart};""")
+    assert after["internal"], f"the redraw switched the reply back to public: {after}"
+    assert after["draft"] == note, after
+    assert after["focused"] and after["caret"] == 5, f"the redraw lost the focus or the caret: {after}"
+
+    click(admin, "#send-reply")
+    bubble = wait_for(admin, "the note in the conversation", lambda: bubble_with(admin, note))
+    assert bubble["kind"] == "note", f"the note was sent as a public reply: {bubble}"
+    comments = demo.api("GET", f"/api/v2/tickets/{ticket_id}/comments.json")["comments"]
+    stored = [c for c in comments if c["body"] == note]
+    assert len(stored) == 1 and stored[0]["public"] is False, stored
+
+    # A public reply sent after the note reaches the phone; by then the note would have too.
+    click(admin, "#reply-public")
+    reply = "Of course, Maria: send us the office address and we'll redirect the parcel."
+    send_reply(admin, reply)
+    inbox = wait_for(admin, "the public reply on the phone", lambda: (lambda messages: messages if any(
+        reply in str(m) for m in messages) else None)(demo.control("GET", f"/users/{MARIA}/inbox")["messages"]))
+    leaked = [m for m in inbox if "VIP" in str(m)]
+    assert not leaked, f"the internal note reached the customer's phone: {leaked}"
 
 
 def test_left_ticket_page_does_not_come_back(admin, demo):
@@ -630,6 +708,130 @@ def test_security_headers_and_session_cookie(driver, demo):
     cookie = driver.get_cookie("parley_session")
     assert cookie and cookie["httpOnly"] is True and cookie.get("sameSite") in ("Lax", "Strict"), cookie
     assert "parley_session" not in driver.execute_script("return document.cookie")
+
+
+def choose(browser, css, value):
+    """Picks a value in a select (by its value); again if a redraw replaced the select."""
+    wait_for(browser, f"{value!r} in {css}", lambda: Select(browser.find_element(By.CSS_SELECTOR, css)).select_by_value(value) or True)
+
+
+def type_into(browser, css, text):
+    wait_for(browser, f"{css} to take {text!r}", lambda: (lambda e: e.clear() or e.send_keys(text) or e.get_attribute("value") == text)(
+        browser.find_element(By.CSS_SELECTOR, css)))
+
+
+def test_rule_editor(admin, demo):
+    """A trigger made with the row editor is the Zendesk JSON the API returns; it loads back into
+    the editor; what the server refuses is shown next to the condition or action it names."""
+    go(admin, "#/admin/triggers")
+    visible(admin, "#rule-new")
+    title = "Urgent: refund complaints on WhatsApp"
+    type_into(admin, "#rule-new-title", title)
+    click(admin, "#rule-new-add-all")
+    choose(admin, "#rule-new-all-0-field", "comment_includes_word")
+    choose(admin, "#rule-new-all-0-operator", "includes")
+    type_into(admin, "#rule-new-all-0-value", "refund broken")
+    click(admin, "#rule-new-add-any")
+    choose(admin, "#rule-new-any-0-field", "via_id")
+    choose(admin, "#rule-new-any-0-value", "whatsapp")
+    click(admin, "#rule-new-add-action")
+    choose(admin, "#rule-new-action-0-field", "priority")
+    choose(admin, "#rule-new-action-0-value", "urgent")
+    click(admin, "#rule-new-add-action")
+    choose(admin, "#rule-new-action-1-field", "current_tags")
+    type_into(admin, "#rule-new-action-1-value", "refund")
+    click(admin, "#rule-new-save")
+
+    item = wait_for(admin, "the trigger in the list", lambda: admin.execute_script(
+        "return [...document.querySelectorAll('#rule-list .rule-item')].map((li) => ({id: li.dataset.ruleId,"
+        " name: li.querySelector('.rule-name').textContent})).find((r) => r.name === arguments[0]) || null;", title))
+    saved = next((t for t in demo.api("GET", "/api/v2/triggers.json")["triggers"] if t["title"] == title), None)
+    assert saved, "the trigger is not in GET /api/v2/triggers"
+    assert str(saved["id"]) == item["id"], (saved, item)
+    assert saved["active"] is True
+    assert saved["conditions"] == {
+        "all": [{"field": "comment_includes_word", "operator": "includes", "value": "refund broken"}],
+        "any": [{"field": "via_id", "operator": "is", "value": "whatsapp"}]}, saved["conditions"]
+    assert saved["actions"] == [{"field": "priority", "value": "urgent"}, {"field": "current_tags", "value": "refund"}], saved["actions"]
+
+    # It loads back into the editor; switched off there (it stays out of the later tests' way).
+    prefix = f"#rule-{saved['id']}"
+    click(admin, f".rule-item[data-rule-id='{saved['id']}'] summary")
+    loaded = wait_for(admin, "the trigger in its editor", lambda: admin.execute_script(
+        "const f = (id) => document.querySelector(arguments[0] + id);"
+        "return f('-title') ? {title: f('-title').value, field: f('-all-0-field').value, value: f('-all-0-value').value,"
+        " action: f('-action-0-value').value} : null;", prefix))
+    assert loaded == {"title": title, "field": "comment_includes_word", "value": "refund broken", "action": "urgent"}, loaded
+    click(admin, f"{prefix}-active")
+    click(admin, f"{prefix}-save")
+    wait_for(admin, "the trigger to be switched off", lambda: demo.api("GET", f"/api/v2/triggers/{saved['id']}.json")["trigger"]["active"] is False)
+
+    # The JSON view, with a value the server refuses: the reason shows next to that action's row.
+    visible(admin, "#rule-new")
+    click(admin, "#rule-new-json")
+    bad = {"title": "Bad trigger", "conditions": {"all": [{"field": "status", "operator": "is", "value": "new"}], "any": []},
+           "actions": [{"field": "priority", "value": "high"}, {"field": "status", "value": "finished"}]}
+    admin.execute_script("const t = document.getElementById('rule-new-json-text'); t.value = arguments[0];"
+                         "t.dispatchEvent(new Event('input'));", __import__("json").dumps(bad))
+    click(admin, "#rule-new-save")
+    error = shown(admin, "#rule-new-action-1-error", "the refused status next to action 2")
+    assert "status must be one of" in error["text"], error["text"]
+    assert element(admin, "#rule-new-action-0-error") is None, "the valid action is marked too"
+    assert admin.execute_script("return document.getElementById('rule-new-action-1-value').value") == "finished"
+    assert not any(t["title"] == "Bad trigger" for t in demo.api("GET", "/api/v2/triggers.json")["triggers"])
+
+    # An automation with its time condition in "any": refused, next to that condition.
+    go(admin, "#/admin/automations")
+    visible(admin, "#rule-new")
+    type_into(admin, "#rule-new-title", "Remind after a day")
+    click(admin, "#rule-new-add-any")
+    choose(admin, "#rule-new-any-0-field", "created_at")
+    choose(admin, "#rule-new-any-0-operator", "greater_than")
+    type_into(admin, "#rule-new-any-0-value", "24")
+    click(admin, "#rule-new-add-action")
+    choose(admin, "#rule-new-action-0-field", "current_tags")
+    type_into(admin, "#rule-new-action-0-value", "reminded")
+    click(admin, "#rule-new-save")
+    error = shown(admin, "#rule-new-any-0-error", "the misplaced time condition's reason next to it")
+    assert "belong in 'all'" in error["text"], error["text"]
+    group = shown(admin, "fieldset.conditions[data-group='all'] .field-error", "the 'all' group's reason on that group")
+    assert "time condition" in group["text"], group["text"]
+    assert not any(a["title"] == "Remind after a day" for a in demo.api("GET", "/api/v2/automations.json")["automations"])
+
+
+def test_admin_adds_agent_with_password(driver, demo):
+    """An admin adds an agent with a password; the agent signs in. Role and suspension change from the list."""
+    sign_in(driver, demo, ADMIN_EMAIL, ADMIN_PASSWORD)
+    go(driver, "#/admin/agents")
+    visible(driver, "#add-agent")
+    email, password = "bo@example.com", "bo-password-1"
+    type_into(driver, "#agent-name", "Bo Builder")
+    type_into(driver, "#agent-email", email)
+    type_into(driver, "#agent-password", password)
+    click(driver, "#add-agent-button")
+    row = f"tr.agent-row[data-email='{email}']"
+    wait_for(driver, "Bo in the agents list", lambda: element(driver, row))
+    assert "can sign in" in shown(driver, "#agent-notice")["text"]
+    user = demo.api("GET", "/api/v2/users/search.json", params={"query": email})["users"][0]
+    assert user["role"] == "agent", user
+
+    choose(driver, f"{row} .agent-role", "admin")
+    wait_for(driver, "Bo to become an admin", lambda: demo.api("GET", f"/api/v2/users/{user['id']}.json")["user"]["role"] == "admin")
+    wait_for(driver, "the list to show it", lambda: "an admin" in (dom(driver, "#agent-notice") or {}).get("text", ""))
+    choose(driver, f"{row} .agent-role", "agent")
+    wait_for(driver, "Bo to be an agent again", lambda: demo.api("GET", f"/api/v2/users/{user['id']}.json")["user"]["role"] == "agent")
+
+    sign_in(driver, demo, email, password)
+    assert driver.find_element(By.ID, "whoami").text == "Bo Builder"
+    assert element(driver, "a[href='#/admin/integrations']") is None
+
+    sign_in(driver, demo, ADMIN_EMAIL, ADMIN_PASSWORD)
+    go(driver, "#/admin/agents")
+    click(driver, f"{row} .agent-suspend")
+    wait_for(driver, "Bo to show suspended", lambda: (dom(driver, f"{row} .agent-state") or {}).get("text") == "suspended")
+    assert demo.api("GET", f"/api/v2/users/{user['id']}.json")["user"]["suspended"] is True
+    refused = requests.post(demo.url("/login"), json={"email": email, "password": password}, timeout=30)
+    assert refused.status_code == 401, f"a suspended agent signed in: {refused.status_code} {refused.text[:200]}"
 
 
 def test_phone_page_and_screenshots(admin, demo):

@@ -3,7 +3,7 @@ import { h, clear, fill } from "./dom.js";
 import { renderView, refreshCounts } from "./views.js";
 import { renderTicket, leaveTicket } from "./ticket.js";
 import { renderAdmin } from "./admin.js";
-import { Live } from "./live.js";
+import { Live, showError, toast, describeError } from "./live.js";
 
 const root = document.getElementById("root");
 export const state = { user: null, live: null, route: null };
@@ -45,12 +45,13 @@ function showLogin(message) {
 function showShell() {
   const search = h("input", { type: "search", id: "search", placeholder: "Search tickets…", "aria-label": "Search tickets",
     onkeydown: (event) => { if (event.key === "Enter") location.hash = "#/search/" + encodeURIComponent(search.value); } });
-  const bell = h("button", { class: "bell", id: "bell", "aria-label": "Notifications", onclick: () => state.live.toggleList(bell) }, "🔔",
+  const bell = h("button", { class: "bell", id: "bell", "aria-label": "Notifications", "aria-expanded": "false", onclick: () => state.live.toggleList(bell) }, "🔔",
     h("span", { class: "badge", id: "bell-count", hidden: true }, "0"));
   const adminLink = state.user.role === "admin" ? h("a", { href: "#/admin/integrations" }, "Admin") : null;
   const header = h("header", { class: "top" }, h("span", { class: "brand" }, "Parley"), search, h("span", { class: "spacer" }),
     adminLink, bell, h("span", { id: "whoami" }, state.user.name),
-    h("button", { id: "logout", onclick: async () => { await post("/logout"); location.hash = ""; location.reload(); } }, "Sign out"));
+    h("button", { id: "logout", onclick: () => post("/logout").then(() => { location.hash = ""; location.reload(); },
+      showError("Could not sign out")) }, "Sign out"));
   const nav = h("nav", { class: "side", id: "views", "aria-label": "Views" });
   const content = h("section", { class: "content", id: "content" });
   fill(root, h("div", { class: "shell" }, header, nav, content));
@@ -61,14 +62,18 @@ function showShell() {
   state.live.onEvent((event) => {
     if (!["message.received", "ticket.updated", "comment.created"].includes(event.type)) return;
     clearTimeout(counting);
-    counting = setTimeout(() => refreshCounts(document.getElementById("views"), state.route || ""), 300);
+    counting = setTimeout(() => refreshCounts(document.getElementById("views")).catch(() => {}), 300);  // the next event retries
     if (!(state.route || "").startsWith("#/views") && !(state.route || "").startsWith("#/search")) return;
     clearTimeout(pending);
     pending = setTimeout(route, 250);
   });
   window.addEventListener("hashchange", route);
+  // A safety net: a failure nobody caught still tells the agent something went wrong (and stays in the console).
+  window.addEventListener("unhandledrejection", (event) => toast("Something went wrong", describeError(event.reason), "error"));
   route();
 }
+
+let routeNumber = 0;
 
 export async function route() {
   const hash = location.hash || "#/views/open";
@@ -76,16 +81,20 @@ export async function route() {
   const nav = document.getElementById("views");
   state.route = hash;
   leaveTicket();
+  // Answers are slow and agents click fast: whatever arrives after the agent moved on is dropped, not drawn.
+  const number = ++routeNumber;
+  const current = () => number === routeNumber;
   try {
-    await refreshCounts(nav, hash);
+    await refreshCounts(nav);
+    if (!current()) return;
     let match;
-    if ((match = hash.match(/^#\/views\/([\w-]+)/))) await renderView(content, match[1]);
-    else if ((match = hash.match(/^#\/search\/(.*)$/))) await renderView(content, null, decodeURIComponent(match[1]));
+    if ((match = hash.match(/^#\/views\/([\w-]+)/))) await renderView(content, match[1], null, current);
+    else if ((match = hash.match(/^#\/search\/(.*)$/))) await renderView(content, null, decodeURIComponent(match[1]), current);
     else if ((match = hash.match(/^#\/tickets\/(\d+)/))) await renderTicket(content, Number(match[1]), state);
-    else if ((match = hash.match(/^#\/admin\/?(\w*)/))) await renderAdmin(content, match[1] || "integrations", state);
+    else if ((match = hash.match(/^#\/admin\/?(\w*)/))) await renderAdmin(content, match[1] || "integrations", state, current);
     else location.hash = "#/views/open";
   } catch (error) {
-    fill(content, h("p", { class: "error" }, error.message));
+    if (current()) fill(content, h("p", { class: "error" }, error.message));
   }
 }
 

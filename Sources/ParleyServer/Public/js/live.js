@@ -1,5 +1,29 @@
-import { get } from "./api.js";
-import { h, clear, formatTime } from "./dom.js";
+import { get, APIError } from "./api.js";
+import { h, formatTime } from "./dom.js";
+
+const MAX_TOASTS = 4;
+
+/// A toast top right; errors stay longer because they ask the agent to do something.
+export function toast(title, text, kind = "info", ticketID = null) {
+  const box = document.getElementById("toasts");
+  if (!box) return;
+  const item = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, h("strong", {}, title), h("span", {}, text),
+    ticketID ? h("div", {}, h("a", { href: `#/tickets/${ticketID}` }, "Open ticket")) : "");
+  box.append(item);
+  setTimeout(() => item.remove(), kind === "error" ? 12000 : 4000);
+  while (box.children.length > MAX_TOASTS) box.firstChild.remove();
+}
+
+/// What went wrong, in the server's words when it gave any (validation details first).
+export function describeError(error) {
+  if (error instanceof APIError && error.details.length) return error.details.join("\n");
+  return error?.message || String(error);
+}
+
+/// For `.catch(...)` on a click's promise: the agent sees that the action failed instead of nothing happening.
+export function showError(what) {
+  return (error) => toast(what, describeError(error), "error");
+}
 
 // Live events over WebSocket: delivery failures become toasts top right and entries in the notification list;
 // changes refresh whatever the agent is looking at.
@@ -9,6 +33,7 @@ export class Live {
     this.notifications = [];
     this.listeners = new Set();
     this.shown = new Set();
+    this.seeded = false;
   }
 
   connect() {
@@ -16,6 +41,20 @@ export class Live {
     this.socket = new WebSocket(`${scheme}://${location.host}/api/v2/live`);
     this.socket.addEventListener("message", (message) => this.handle(JSON.parse(message.data)));
     this.socket.addEventListener("close", () => setTimeout(() => this.connect(), 2000));
+    if (!this.seeded) {
+      this.seeded = true;
+      this.seed().catch(() => {});  // an older server without the list: the bell simply starts empty
+    }
+  }
+
+  /// A page that just loaded lists the failures the agent was told about before the reload (without toasting them again).
+  async seed() {
+    const { events } = await get("/api/v2/live/recent");
+    for (const event of events) {
+      if (event.type === "delivery.failed" && event.author_id === this.state.user.id) {
+        this.remember(`comment-${event.comment_id}`, "Message not delivered", failureText(event), event.ticket_id, event.at);
+      }
+    }
   }
 
   onEvent(listener) { this.listeners.add(listener); return () => this.listeners.delete(listener); }
@@ -24,32 +63,40 @@ export class Live {
     for (const listener of this.listeners) listener(event);
     const viewing = this.state.route?.match(/^#\/tickets\/(\d+)/)?.[1];
     if (event.type === "delivery.failed" && (event.author_id === this.state.user.id || String(event.ticket_id) === viewing)) {
-      this.notify("Message not delivered", `Ticket #${event.ticket_id}: ${event.reason || "WhatsApp could not deliver it."}`,
-        "error", event.ticket_id, true, `comment-${event.comment_id}`);
+      this.notify("Message not delivered", failureText(event), "error", event.ticket_id, true, `comment-${event.comment_id}`);
     } else if (event.type === "message.received" && String(event.ticket_id) !== viewing) {
-      this.notify("New WhatsApp message", `Ticket #${event.ticket_id}`, "info", event.ticket_id, false);
+      this.newMessage(event.ticket_id).catch(() => {});
     }
+  }
+
+  /// The event does not say whose ticket it is: ask, and tell only its assignee (or everybody while nobody has it).
+  async newMessage(ticketID) {
+    const { ticket } = await get(`/api/v2/tickets/${ticketID}`);
+    if (ticket.assignee_id !== null && ticket.assignee_id !== undefined && ticket.assignee_id !== this.state.user.id) return;
+    this.notify("New WhatsApp message", `Ticket #${ticketID}${ticket.subject ? ": " + ticket.subject : ""}`, "info", ticketID, false);
   }
 
   /// `key` names the thing notified about, so the same failure heard twice (API answer and live event) shows once.
   notify(title, text, kind, ticketID, keep = true, key = null) {
     if (key && this.shown.has(key)) return;
+    toast(title, text, kind, ticketID);
+    if (keep) this.remember(key, title, text, ticketID, new Date().toISOString());
+    else if (key) this.shown.add(key);
+  }
+
+  remember(key, title, text, ticketID, at) {
+    if (key && this.shown.has(key)) return;
     if (key) this.shown.add(key);
-    const toast = h("div", { class: `toast ${kind}`, role: "alert" }, h("strong", {}, title), h("span", {}, text),
-      ticketID ? h("div", {}, h("a", { href: `#/tickets/${ticketID}` }, "Open ticket")) : "");
-    document.getElementById("toasts").append(toast);
-    setTimeout(() => toast.remove(), kind === "error" ? 12000 : 4000);
-    while (document.getElementById("toasts").children.length > 4) document.getElementById("toasts").firstChild.remove();
-    if (keep) {
-      this.notifications.unshift({ title, text, ticketID, at: new Date().toISOString() });
-      const badge = document.getElementById("bell-count");
-      badge.hidden = false;
-      badge.textContent = String(this.notifications.length);
-    }
+    this.notifications.unshift({ title, text, ticketID, at });
+    const badge = document.getElementById("bell-count");
+    if (!badge) return;
+    badge.hidden = false;
+    badge.textContent = String(this.notifications.length);
   }
 
   toggleList(anchor) {
     const open = document.getElementById("notification-list");
+    anchor.setAttribute("aria-expanded", String(!open));
     if (open) { open.remove(); return; }
     const list = h("div", { class: "notifications", id: "notification-list" },
       this.notifications.length === 0 ? h("p", {}, "No notifications.") :
@@ -57,4 +104,8 @@ export class Live {
           n.ticketID ? h("div", {}, h("a", { href: `#/tickets/${n.ticketID}` }, "Open ticket")) : ""))));
     anchor.parentElement.append(list);
   }
+}
+
+function failureText(event) {
+  return `Ticket #${event.ticket_id}: ${event.reason || "WhatsApp could not deliver it."}`;
 }

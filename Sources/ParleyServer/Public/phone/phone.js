@@ -10,6 +10,14 @@ async function call(method, path, body) {
   return data;
 }
 
+/// Spreading a whole photo into String.fromCharCode overflows the call stack (RangeError): a chunk at a time.
+function base64(bytes) {
+  const chunk = 0x8000;
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + chunk));
+  return btoa(binary);
+}
+
 function el(tag, className, text) { const e = document.createElement(tag); if (className) e.className = className; if (text !== undefined) e.textContent = text; return e; }
 
 async function loadUsers(select) {
@@ -59,7 +67,7 @@ $("attach").addEventListener("click", () => $("file").click());
 $("file").addEventListener("change", async () => {
   const file = $("file").files[0];
   if (!file) return;
-  const data = btoa(String.fromCharCode(...new Uint8Array(await file.arrayBuffer())));
+  const data = base64(new Uint8Array(await file.arrayBuffer()));
   const image = file.type === "image/jpeg" || file.type === "image/png";
   await send({ type: image ? "image" : "document", data_base64: data, mime_type: file.type || "application/octet-stream",
     filename: file.name, caption: $("message").value || undefined }, (image ? "📷 " : "📄 ") + file.name);
