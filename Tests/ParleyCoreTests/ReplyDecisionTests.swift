@@ -28,6 +28,12 @@ struct ReplyDecisionTests {
         #expect(TemplateText.parameters(in: "Hi {{1}}, ticket {{2}} was updated by {{1}}.") == ["1", "2"])
         #expect(TemplateText.render("Hi {{1}}, ticket {{2}}.", values: ["Jane", "#7"]) == "Hi Jane, ticket #7.")
         #expect(TemplateText.render("Hi {{customer_name}}", values: ["Ana"]) == "Hi Ana")
+        // WhatsApp fills {{1}} with the first value wherever the body puts it.
+        #expect(TemplateText.parameters(in: "Ticket {{2}} for {{1}}") == ["1", "2"])
+        #expect(TemplateText.render("Ticket {{2}} for {{1}}", values: ["Jane", "#7"]) == "Ticket #7 for Jane")
+        #expect(TemplateText.render("Hi {{1}}, {{2}}", values: ["{{2}}", "x"]) == "Hi {{2}}, x", "a value is not a slot")
+        #expect(TemplateText.isPositional(["1", "2"]))
+        #expect(!TemplateText.isPositional(["customer_name"]))
         #expect(TemplateText.render("Hi {{1}}", values: []) == nil)
         #expect(TemplateText.render("No parameters", values: []) == "No parameters")
         #expect(TemplateText.parameters(in: "broken {{1") == [])

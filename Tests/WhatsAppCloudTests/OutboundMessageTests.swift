@@ -43,6 +43,9 @@ struct OutboundMessageTests {
         #expect(!WhatsAppErrorCode.makesIntegrationUnhealthy(100))
         #expect(GraphAPIError.api(status: 503, code: 1, message: "x", details: nil).isTransient)
         #expect(GraphAPIError.transport("timeout").isTransient)
+        #expect(GraphAPIError.api(status: 429, code: 429, message: "Too Many Requests", details: nil).isTransient,
+                "a bare 429 without a Graph error body still means slow down")
+        #expect(!GraphAPIError.api(status: 400, code: 131026, message: "Undeliverable", details: nil).isTransient)
         #expect(!GraphAPIError.api(status: 400, code: 100, message: "x", details: nil).isTransient)
     }
 }

@@ -31,6 +31,7 @@ public func configure(
     app.migrations.add(AddWhatsAppChannel())
     app.migrations.add(AddWhatsAppOutbound())
     app.migrations.add(AddRules())
+    app.migrations.add(AddWebhookRecordIndex())
     try await app.autoMigrate()
 
     app.sessions.use { _ in ParleySessionDriver() }

@@ -82,13 +82,8 @@ struct RuleApplier {
         let parameters = spec["parameters"]?.arrayValue?.compactMap(\.stringValue) ?? []
         guard let template = try await WhatsAppTemplateModel.query(on: db).filter(\.$integrationID == integrationID)
             .filter(\.$name == name).filter(\.$language == language).first(), template.status == "APPROVED",
-            let text = TemplateText.render(template.body, values: parameters)
+            let comment = template.comment(parameters: parameters)
         else { return .failure(TemplateProblem(message: "template not sent: \(name) (\(language)) is not an approved template with \(parameters.count) parameters")) }
-        var comment = NewComment(body: text, isPublic: true)
-        comment.metadata = ["system": [:], "custom": [:], "whatsapp": [
-            "template": ["name": .string(name), "language": .string(language), "category": .string(template.category),
-                         "parameters": JSONValue(parameters)],
-        ]]
         return .success(comment)
     }
 }

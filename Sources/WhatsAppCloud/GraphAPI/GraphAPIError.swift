@@ -15,7 +15,8 @@ public enum GraphAPIError: Error, Sendable, Equatable {
         case .transport: return true
         case .invalidResponse: return false
         case .api(let status, let code, _, _):
-            return status >= 500 || WhatsAppErrorCode.isTransient(code)
+            // A 429 from a proxy or gateway may carry no Graph error body at all: it is still "slow down".
+            return status >= 500 || status == 429 || status == 408 || WhatsAppErrorCode.isTransient(code)
         }
     }
 

@@ -58,6 +58,21 @@ struct OutboundTests {
         }
     }
 
+    /// WhatsApp refuses texts over 4,096 characters: a longer reply reaches the user whole, in several messages.
+    @Test func aLongReplyGoesOutInSeveralMessages() async throws {
+        try await ChannelHarness.with { h in
+            let (jane, ticketID) = try await startConversation(h)
+            let paragraph = Array(repeating: "Thank you for waiting", count: 150).joined(separator: " ")
+            let text = paragraph + "\n\n" + paragraph
+            #expect(text.count > 6000)
+            #expect(try await h.reply(ticketID, text).status == .ok)
+            try await h.flushOutbox()
+            let bodies = await h.simulator.inbox(of: jane.bsuid).compactMap { $0.body["text"]?["body"]?.stringValue }
+            #expect(bodies == [paragraph, paragraph])
+            #expect(try await waitForDelivery(h, ticketID: ticketID, status: "delivered")?["delivery_status"] == "delivered")
+        }
+    }
+
     @Test func aReplyAfterTheWindowIsKeptFailedAnnouncedAndNeverSent() async throws {
         try await ChannelHarness.with { h in
             let (jane, ticketID) = try await startConversation(h)

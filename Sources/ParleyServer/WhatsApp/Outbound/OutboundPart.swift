@@ -22,12 +22,20 @@ enum OutboundPart {
             return .media(to: recipient, kind: kind, mediaID: mediaID, caption: caption,
                           filename: kind == "document" ? attachment.fileName : nil)
         case .template(let template):
-            let parameters = template["parameters"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            let components: [JSONValue] = parameters.isEmpty ? [] : [[
-                "type": "body", "parameters": .array(parameters.map { ["type": "text", "text": .string($0)] }),
-            ]]
             return .template(to: recipient, name: template["name"]?.stringValue ?? "",
-                             languageCode: template["language"]?.stringValue ?? "en_US", components: components)
+                             languageCode: template["language"]?.stringValue ?? "en_US", components: Self.components(of: template))
         }
+    }
+
+    /// The body parameters of a stored template choice; named ones carry their `parameter_name`.
+    static func components(of template: JSONValue) -> [JSONValue] {
+        let parameters = template["parameters"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let names = template["parameter_names"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let values: [JSONValue] = parameters.enumerated().map { index, value in
+            var parameter: [String: JSONValue] = ["type": "text", "text": .string(value)]
+            if index < names.count { parameter["parameter_name"] = .string(names[index]) }
+            return .object(parameter)
+        }
+        return parameters.isEmpty ? [] : [["type": "body", "parameters": .array(values)]]
     }
 }

@@ -13,6 +13,7 @@ final class OutboxWorker: Sendable {
     static let maxAttempts = 12
     static let staleAfter: TimeInterval = 60
     static let concurrency = 32
+    static let earlyStatusHorizon: TimeInterval = 24 * 3600
 
     private let application: Application
     private let graph: any GraphAPI
@@ -180,8 +181,11 @@ final class OutboxWorker: Sendable {
 
     /// A status can arrive before the send's answer was stored; it was kept aside and is applied now.
     private func applyEarlyStatuses(for wamid: String, integration: WhatsAppIntegrationModel) async {
-        guard let early = try? await WebhookRecordModel.query(on: db).filter(\.$field == "status_unmatched").all()
-            .filter({ $0.payload.contains(wamid) }), !early.isEmpty
+        // Early means seconds; a day bounds the look-up however many statuses of other senders pile up.
+        let since = parley.clock.now.addingTimeInterval(-Self.earlyStatusHorizon)
+        guard let early = try? await WebhookRecordModel.query(on: db).filter(\.$field == "status_unmatched")
+            .filter(\.$receivedAt >= since).filter(\.$payload, .contains(inverse: false, .anywhere), wamid).all(),
+            !early.isEmpty
         else { return }
         for record in early {
             guard let status = try? JSONDecoder().decode(StatusUpdate.self, from: Data(record.payload.utf8)) else { continue }
@@ -211,10 +215,12 @@ final class OutboxWorker: Sendable {
         let text = payload["text"]?.stringValue ?? ""
         let ids = payload["files"]?.arrayValue?.compactMap(\.intValue) ?? []
         let files = ids.isEmpty ? [] : try await AttachmentModel.query(on: db).filter(\.$id ~~ ids).sort(\.$id).all()
-        guard let first = files.first else { return [.text(text)] }
+        guard let first = files.first else { return TextChunks.split(text).map { .text($0) } }
         let captionFits = OutboundFile.kind(contentType: first.contentType)?.takesCaption == true && text.count <= 1024
         var parts: [OutboundPart] = []
-        if !captionFits && !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { parts.append(.text(text)) }
+        if !captionFits && !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            parts += TextChunks.split(text).map { .text($0) }
+        }
         for (index, file) in files.enumerated() {
             parts.append(.file(file, caption: index == 0 && captionFits && !text.isEmpty ? text : nil))
         }

@@ -61,14 +61,9 @@ struct WhatsAppTemplatesController: RouteCollection {
         return .object(result)
     }
 
-    struct TemplateChoice {
-        let template: WhatsAppTemplateModel
-        let parameters: [String]
-        let text: String
-    }
 
     /// Reads `{"template": {"name", "language", "parameters": [...]}}` and checks it against the synced templates.
-    private func choice(_ req: Request, integration: WhatsAppIntegrationModel, root: String) async throws -> TemplateChoice {
+    private func templateComment(_ req: Request, integration: WhatsAppIntegrationModel, root: String) async throws -> NewComment {
         guard integration.templatesEnabled else {
             throw APIError.invalid("template", "Templates are off for this WhatsApp number. The way back is the end user writing again; an admin can enable templates for the number.")
         }
@@ -90,19 +85,10 @@ struct WhatsAppTemplatesController: RouteCollection {
         guard template.status == "APPROVED" else {
             throw APIError.invalid("template", "Template \(template.name) is \(template.status), not APPROVED")
         }
-        guard let text = TemplateText.render(template.body, values: parameters) else {
+        guard let comment = template.comment(parameters: parameters) else {
             let expected = TemplateText.parameters(in: template.body).count
             throw APIError.invalid("template.parameters", "Template \(template.name) takes \(expected) parameters, got \(parameters.count)")
         }
-        return TemplateChoice(template: template, parameters: parameters, text: text)
-    }
-
-    private func templateComment(_ choice: TemplateChoice) -> NewComment {
-        var comment = NewComment(body: choice.text, isPublic: true)
-        comment.metadata = ["system": [:], "custom": [:], "whatsapp": [
-            "template": ["name": .string(choice.template.name), "language": .string(choice.template.language),
-                         "category": .string(choice.template.category), "parameters": JSONValue(choice.parameters)],
-        ]]
         return comment
     }
 
@@ -113,9 +99,8 @@ struct WhatsAppTemplatesController: RouteCollection {
         guard let integrationID = ticket.whatsappIntegrationID,
             let integration = try await WhatsAppIntegrationModel.find(integrationID, on: req.db)
         else { throw APIError.invalid("ticket", "This ticket is not a WhatsApp conversation") }
-        let choice = try await choice(req, integration: integration, root: "template")
         var update = TicketUpdate()
-        update.comment = templateComment(choice)
+        update.comment = try await templateComment(req, integration: integration, root: "template")
         let ticketID = try ticket.requireID()
         let now = req.parley.clock.now
         let result = try await req.parley.writeGate.run { [update] in
@@ -140,15 +125,16 @@ struct WhatsAppTemplatesController: RouteCollection {
         guard let integration = try await WhatsAppIntegrationModel.find(integrationID!, on: req.db) else {
             throw APIError.invalid("integration_id", "No WhatsApp integration \(integrationID!)")
         }
-        let choice = try await choice(req, integration: integration, root: "outbound")
+        let comment = try await templateComment(req, integration: integration, root: "outbound")
+        let templateName = comment.metadata?["whatsapp"]?["template"]?["name"]?.stringValue ?? "template"
         let now = req.parley.clock.now
-        let result = try await req.parley.writeGate.run { [choice] in
+        let result = try await req.parley.writeGate.run { [comment] in
             try await req.db.transaction { db in
                 let requester = try await EndUserResolver(db: db, now: now).resolve(bsuid: nil, phone: phone, username: nil, name: name)
                 var create = TicketUpdate()
-                create.subject = subject ?? "WhatsApp: \(choice.template.name) to \(requester.name)"
+                create.subject = subject ?? "WhatsApp: \(templateName) to \(requester.name)"
                 create.requesterID = requester.id
-                create.comment = templateComment(choice)
+                create.comment = comment
                 return try await TicketService(db: db, now: now).create(create, by: user.actor, via: .api) { ticket in
                     ticket.whatsappIntegrationID = integrationID
                 }
