@@ -14,17 +14,19 @@ tickets earlier ones made):
   4. a reply inside the window shows sent/delivered, then read, live
   5. an internal note stays internal when a customer message redraws the page
      while it is being written; a ticket page the agent left stays away when
-     news about it arrives
-  6. past the 24-hour window a reply shows as failed, with a toast
+     news about it arrives, or when its own answers arrive late
+  6. past the 24-hour window a reply shows as failed, with a toast; the
+     notification list survives a reload
   7. a macro: preview, apply, comment and status change
   8. the Events tab lists the delivery failure
   9. HTML and script in a customer's message stay text
- 10. an agent cannot open admin pages (interface and API)
- 11. security headers and the session cookie
- 12. the rule editor: a trigger made of rows, edited again; refused rules show
+ 10. a closed ticket is read-only; an action the server refuses shows a toast
+ 11. an agent cannot open admin pages (interface and API)
+ 12. security headers and the session cookie
+ 13. the rule editor: a trigger made of rows, edited again; refused rules show
      the server's reason next to the row it names
- 13. an admin adds an agent with a password, who signs in; role and suspension
- 14. the phone page (README screenshots)
+ 14. an admin adds an agent with a password, who signs in; role and suspension
+ 15. the phone page (README screenshots)
 
 PARLEY_SCREENSHOTS=1 (re)writes docs/*.png; otherwise nothing in the
 repository is touched.
@@ -547,6 +549,35 @@ def test_left_ticket_page_does_not_come_back(admin, demo):
         time.sleep(0.1)
 
 
+def test_late_ticket_answer_after_leaving_is_dropped(admin, demo):
+    """The agent opens a ticket and moves on before its answers arrive: the late answers must not
+    draw that ticket over the page the agent went to."""
+    ticket_id = demo.ticket_of(MARIA) or pytest.fail("no ticket of Maria's")
+    go(admin, "#/views/pending")
+    wait_for(admin, "the Pending view", lambda: admin.execute_script(
+        "const t = document.getElementById('view-title'); return !!t && t.textContent === 'Pending';"))
+    # This page's answers about the ticket's comments now take 1.5 s (the rest of the page is unaffected).
+    admin.execute_script("""
+        if (!window.__parleyFetch) window.__parleyFetch = window.fetch;
+        window.fetch = (url, ...rest) => String(url).includes(`/tickets/${arguments[0]}/comments`)
+          ? new Promise((resolve) => setTimeout(() => resolve(window.__parleyFetch(url, ...rest)), 1500))
+          : window.__parleyFetch(url, ...rest);""", ticket_id)
+    try:
+        go(admin, f"#/tickets/{ticket_id}")
+        time.sleep(0.3)
+        go(admin, "#/views/pending")
+        deadline = time.monotonic() + 2.5
+        while time.monotonic() < deadline:
+            shown_now = admin.execute_script(
+                "const h = document.querySelector('#content h2'); return [location.hash, h ? h.id : null, h ? h.textContent : null];")
+            assert shown_now[0] == "#/views/pending" and shown_now[1] != "ticket-title", \
+                f"ticket #{ticket_id}'s late answer was drawn over the Pending view: {shown_now}"
+            time.sleep(0.1)
+        assert dom(admin, "#view-title")["text"] == "Pending"
+    finally:
+        admin.execute_script("if (window.__parleyFetch) window.fetch = window.__parleyFetch;")
+
+
 def test_reply_after_window_closed_fails_with_toast(admin, demo):
     ticket_id = demo.ticket_of(MARIA) or pytest.fail("no ticket of Maria's")
     open_ticket(admin, ticket_id)
@@ -578,6 +609,18 @@ def test_reply_after_window_closed_fails_with_toast(admin, demo):
     assert len(toasts) == 1, toasts
     assert dom(admin, "#bell-count")["text"] == "1"
     screenshot(admin, "failed-reply.png")
+
+    # The notification list survives a reload (from the server's recent events), without a second toast.
+    admin.refresh()
+    wait_for(admin, "the shell after the reload", lambda: element(admin, "#whoami"))
+    wait_for(admin, "the bell to count the failure again", lambda: (dom(admin, "#bell-count") or {}).get("text") == "1"
+             and dom(admin, "#bell-count")["shown"])
+    click(admin, "#bell")
+    listed = shown(admin, "#notification-list", "the notification list")
+    assert "not delivered" in listed["text"].lower() and f"#{ticket_id}" in listed["text"], listed["text"]
+    click(admin, "#bell")
+    assert admin.execute_script("return document.querySelectorAll('#toasts .toast.error').length") == 0, \
+        "the reload toasted the old failure again"
 
 
 def test_macro_preview_and_apply(admin, demo):
@@ -647,6 +690,40 @@ def test_message_markup_is_shown_as_text(admin, demo):
     except NoAlertPresentException:
         pass
     demo.api("PUT", f"/api/v2/tickets/{ticket_id}.json", json={"ticket": {"status": "solved"}})
+
+
+def test_closed_ticket_is_read_only(admin, demo):
+    """A closed ticket cannot change: the page shows "closed" and offers no Save or reply (before, the
+    status select lacked "closed" and Save sent "new")."""
+    ticket_id = demo.ticket_of(KENJI) or pytest.fail("no ticket of Kenji's (test_macro_preview_and_apply)")
+    demo.api("PUT", f"/api/v2/tickets/{ticket_id}.json", json={"ticket": {"status": "closed"}})
+    open_ticket(admin, ticket_id)
+    status = admin.execute_script(
+        "const s = document.getElementById('field-status'); return s ? {value: s.value, disabled: s.disabled} : null;")
+    assert status == {"value": "closed", "disabled": True}, f"the status field of a closed ticket: {status}"
+    assert element(admin, "#save-fields") is None, "a closed ticket offers Save"
+    assert element(admin, "#reply-text") is None, "a closed ticket offers a reply box"
+    assert "closed" in shown(admin, "#closed-notice")["text"]
+
+
+def test_failed_action_shows_error_toast(admin, demo):
+    """An action the server refuses (here: revoking a token that is already gone) tells the agent so."""
+    token = demo.api("POST", "/api/v2/api_tokens.json", expect=201,
+                     json={"api_token": {"description": "Soon gone"}})["api_token"]
+    go(admin, "#/admin/tokens")
+    button = "button[aria-label='Revoke Soon gone']"
+    wait_for(admin, "the token in the list", lambda: element(admin, button))
+    demo.api("DELETE", f"/api/v2/api_tokens/{token['id']}.json", expect=204)
+    admin.execute_script("document.getElementById('toasts').replaceChildren();")  # earlier news would cover the button
+    click(admin, button)
+    def confirmation():
+        try:
+            return admin.switch_to.alert
+        except NoAlertPresentException:
+            return None
+    wait_for(admin, "the confirmation", confirmation).accept()
+    toast = shown(admin, "#toasts .toast.error", "an error toast")
+    assert "could not revoke" in toast["text"].lower(), toast["text"]
 
 
 def test_agent_cannot_open_admin_pages(driver, demo):

@@ -7,7 +7,10 @@ const MAX_TOASTS = 4;
 export function toast(title, text, kind = "info", ticketID = null) {
   const box = document.getElementById("toasts");
   if (!box) return;
-  const item = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, h("strong", {}, title), h("span", {}, text),
+  const item = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" },
+    // A toast may cover what the agent wants to click: it can be put away at once.
+    h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", onclick: () => item.remove() }, "×"),
+    h("strong", {}, title), h("span", {}, text),
     ticketID ? h("div", {}, h("a", { href: `#/tickets/${ticketID}` }, "Open ticket")) : "");
   box.append(item);
   setTimeout(() => item.remove(), kind === "error" ? 12000 : 4000);
