@@ -3,11 +3,14 @@ import { h, formatTime } from "./dom.js";
 
 const MAX_TOASTS = 4;
 
-/// A toast top right; errors stay longer because they ask the agent to do something.
-export function toast(title, text, kind = "info", ticketID = null) {
+/// A toast top right; errors stay longer because they ask the agent to do something. A toast with a `key`
+/// replaces the one with the same key still showing (three messages on a ticket: one toast).
+export function toast(title, text, kind = "info", ticketID = null, key = null) {
   const box = document.getElementById("toasts");
   if (!box) return;
-  const item = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" },
+  if (key) [...box.children].filter((t) => t.dataset.key === key).forEach((t) => t.remove());
+  const item = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status",
+    dataset: { kind, ...(key ? { key } : {}), ...(ticketID ? { ticketId: ticketID } : {}) } },
     // A toast may cover what the agent wants to click: it can be put away at once.
     h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", onclick: () => item.remove() }, "×"),
     h("strong", {}, title), h("span", {}, text),
@@ -15,6 +18,11 @@ export function toast(title, text, kind = "info", ticketID = null) {
   box.append(item);
   setTimeout(() => item.remove(), kind === "error" ? 12000 : 4000);
   while (box.children.length > MAX_TOASTS) box.firstChild.remove();
+}
+
+/// The agent opened the ticket: news about its messages has been read.
+export function dismissMessageToasts(ticketID) {
+  document.querySelectorAll(`#toasts .toast[data-kind="info"][data-ticket-id="${Number(ticketID)}"]`).forEach((t) => t.remove());
 }
 
 /// What went wrong, in the server's words when it gave any (validation details first).
@@ -76,7 +84,8 @@ export class Live {
   async newMessage(ticketID) {
     const { ticket } = await get(`/api/v2/tickets/${ticketID}`);
     if (ticket.assignee_id !== null && ticket.assignee_id !== undefined && ticket.assignee_id !== this.state.user.id) return;
-    this.notify("New WhatsApp message", `Ticket #${ticketID}${ticket.subject ? ": " + ticket.subject : ""}`, "info", ticketID, false);
+    if (this.state.route?.match(/^#\/tickets\/(\d+)/)?.[1] === String(ticketID)) return;  // opened meanwhile
+    toast("New WhatsApp message", `Ticket #${ticketID}${ticket.subject ? ": " + ticket.subject : ""}`, "info", ticketID, `message-${ticketID}`);
   }
 
   /// `key` names the thing notified about, so the same failure heard twice (API answer and live event) shows once.

@@ -1,6 +1,6 @@
 import { api, get, put, post, APIError } from "./api.js";
 import { h, clear, fill, formatTime, duration } from "./dom.js";
-import { toast, describeError, showError } from "./live.js";
+import { toast, describeError, showError, dismissMessageToasts } from "./live.js";
 
 let stopListening = null;
 let countdown = null;
@@ -22,6 +22,7 @@ export async function renderTicket(content, id, state) {
   leaveTicket();
   const page = new TicketPage(content, id, state);
   onScreen = page;
+  dismissMessageToasts(id);
   // Listening before the first load: news that arrives while it runs is not missed.
   stopListening = state.live.onEvent((event) => {
     if (event.ticket_id === id && event.type !== "hello") page.refresh();
