@@ -21,7 +21,8 @@ tickets earlier ones made):
   8. the Events tab lists the delivery failure
   9. HTML and script in a customer's message stay text
  10. a closed ticket is read-only; an action the server refuses shows a toast
- 11. an agent cannot open admin pages (interface and API)
+ 11. an agent cannot open admin pages (interface and API); new-message toasts
+     only for the agent's own or unassigned tickets
  12. security headers and the session cookie
  13. the rule editor: a trigger made of rows, edited again; refused rules show
      the server's reason next to the row it names
@@ -758,6 +759,34 @@ def test_agent_cannot_open_admin_pages(driver, demo):
 
     driver.find_element(By.ID, "logout").click()
     visible(driver, "#email")
+
+
+def test_new_message_toasts_only_for_own_or_unassigned_tickets(admin, demo):
+    """A customer writing on a ticket another agent has is that agent's news, not everybody's toast."""
+    ann = demo.api("GET", "/api/v2/users/search.json", params={"query": AGENT_EMAIL})["users"][0]
+    maria_ticket = demo.ticket_of(MARIA) or pytest.fail("no ticket of Maria's")
+    demo.api("PUT", f"/api/v2/tickets/{maria_ticket}.json", json={"ticket": {"assignee_id": ann["id"]}})
+    go(admin, "#/views/pending")
+    wait_for(admin, "the Pending view", lambda: admin.execute_script(
+        "const t = document.getElementById('view-title'); return !!t && t.textContent === 'Pending';"))
+    admin.execute_script("document.getElementById('toasts').replaceChildren();")
+
+    def toast_for(ticket_id):
+        return admin.execute_script(
+            "return [...document.querySelectorAll('#toasts .toast')].map((t) => t.innerText)"
+            ".find((t) => t.includes(arguments[0])) || null;", f"Ticket #{ticket_id}")
+
+    text = "Is anyone looking at my order?"
+    demo.user_says(MARIA, text)
+    wait_for(admin, "Maria's message on her ticket", lambda: any(
+        c["body"] == text for c in demo.api("GET", f"/api/v2/tickets/{maria_ticket}/comments.json")["comments"]))
+    # Kenji's closed ticket gets a follow-up nobody has: that one is everybody's news (and shows toasts work).
+    demo.user_says(KENJI, "Me again: the new address is Calle Mayor 5.")
+    follow_up = wait_for(admin, "Kenji's follow-up ticket", lambda: (lambda t: t if t and demo.api(
+        "GET", f"/api/v2/tickets/{t}.json")["ticket"]["status"] != "closed" else None)(demo.ticket_of(KENJI)))
+    wait_for(admin, "a toast for the unassigned follow-up", lambda: toast_for(follow_up))
+    assert toast_for(maria_ticket) is None, f"a toast for Ann's ticket reached the admin: {toast_for(maria_ticket)!r}"
+    demo.api("PUT", f"/api/v2/tickets/{maria_ticket}.json", json={"ticket": {"assignee_id": None}})
 
 
 def test_security_headers_and_session_cookie(driver, demo):

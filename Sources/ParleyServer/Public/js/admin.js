@@ -117,10 +117,10 @@ async function agents(body, state, notice) {
     const role = h("select", { "aria-label": `Role of ${user.name}`, class: "agent-role", disabled: self || !user.active,
       onchange: () => change(user, { role: role.value }, `${user.name} is now ${role.value === "admin" ? "an admin" : "an agent"}.`) },
       ["agent", "admin"].map((r) => h("option", { value: r, selected: user.role === r }, r)));
-    const state_ = !user.active ? "deactivated" : user.suspended ? "suspended" : "active";
+    const standing = !user.active ? "deactivated" : user.suspended ? "suspended" : "active";
     return h("tr", { class: "agent-row", dataset: { userId: user.id, email: user.email || "" } },
       h("td", {}, user.name), h("td", {}, user.email), h("td", {}, role),
-      h("td", { class: "agent-state" }, state_),
+      h("td", { class: "agent-state" }, standing),
       h("td", {}, self || !user.active ? "" : h("button", { type: "button", class: user.suspended ? "" : "danger agent-suspend",
         onclick: () => change(user, { suspended: !user.suspended }, `${user.name} ${user.suspended ? "can sign in again" : "is suspended"}.`) },
       user.suspended ? "Unsuspend" : "Suspend")),

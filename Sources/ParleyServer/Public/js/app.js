@@ -1,5 +1,5 @@
-import { api, get, post, setCSRF, APIError } from "./api.js";
-import { h, clear, fill } from "./dom.js";
+import { get, post, setCSRF, APIError } from "./api.js";
+import { h, fill } from "./dom.js";
 import { renderView, refreshCounts } from "./views.js";
 import { renderTicket, leaveTicket } from "./ticket.js";
 import { renderAdmin } from "./admin.js";

@@ -1,5 +1,5 @@
-import { api, get, put, post, APIError } from "./api.js";
-import { h, clear, fill, formatTime, duration } from "./dom.js";
+import { api, get, put, post } from "./api.js";
+import { h, fill, formatTime, duration } from "./dom.js";
 import { toast, describeError, showError, dismissMessageToasts } from "./live.js";
 
 let stopListening = null;
