@@ -31,7 +31,7 @@ public func configure(
     app.migrations.add(AddWhatsAppChannel())
     app.migrations.add(AddWhatsAppOutbound())
     app.migrations.add(AddRules())
-    app.migrations.add(AddWebhookRecordIndex())
+    app.migrations.add(AddLookupIndexes())
     try await app.autoMigrate()
 
     app.sessions.use { _ in ParleySessionDriver() }

@@ -23,10 +23,22 @@ struct TicketPresenter {
         let integrationIDs = Array(Set(tickets.compactMap(\.whatsappIntegrationID)))
         let templatesOn = integrationIDs.isEmpty ? [] : try await WhatsAppIntegrationModel.query(on: req.db)
             .filter(\.$id ~~ integrationIDs).filter(\.$templatesEnabled == true).all().compactMap(\.id)
+        // Only a closed ticket can have follow-ups (a message after it was closed opens one).
+        let closedIDs = tickets.filter { $0.status == TicketStatus.closed.rawValue }.compactMap(\.id)
+        var followUps: [Int: [Int]] = [:]
+        if !closedIDs.isEmpty {
+            for followUp in try await TicketModel.query(on: req.db).filter(\.$followupSourceID ~~ closedIDs).sort(\.$id).all() {
+                if let source = followUp.followupSourceID, let id = followUp.id { followUps[source, default: []].append(id) }
+            }
+        }
         let now = req.parley.clock.now
         return tickets.map { ticket in
-            guard case .object(var object) = ticket.json(baseURL: req.baseURL), let integrationID = ticket.whatsappIntegrationID
-            else { return ticket.json(baseURL: req.baseURL) }
+            var json = ticket.json(baseURL: req.baseURL)
+            if let id = ticket.id, let ids = followUps[id], case .object(var object) = json {
+                object["followup_ids"] = JSONValue(ids)
+                json = .object(object)
+            }
+            guard case .object(var object) = json, let integrationID = ticket.whatsappIntegrationID else { return json }
             let ids = ticket.requesterID.flatMap { identities[$0] } ?? [:]
             let window = ReplyWindow(lastEndUserMessageAt: ticket.lastEndUserMessageAt)
             object["whatsapp"] = [

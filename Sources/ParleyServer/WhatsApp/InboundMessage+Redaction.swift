@@ -50,6 +50,19 @@ extension InboundMessage {
             message.interactive = masked
             count += found
         }
+        if let order = message.order {
+            let (masked, found) = InboundMessage.maskUserText(order, keep: ["catalog_id", "product_retailer_id", "currency"])
+            message.order = masked
+            count += found
+        }
+        if let system = message.system, let body = system["body"]?.stringValue {
+            let result = CardRedactor.redact(body)
+            if result.count > 0, case .object(var object) = system {
+                object["body"] = .string(result.text)
+                message.system = .object(object)
+                count += result.count
+            }
+        }
         if let edit = message.edit, let content = edit.message {
             let (masked, found) = InboundMessage.maskUserText(content, keep: ["id", "type", "mime_type", "sha256", "url"])
             message.edit?.message = masked
@@ -85,5 +98,16 @@ extension InboundMessage {
         default:
             return CardRedactor.redact(value)
         }
+    }
+}
+
+extension Contact {
+    /// A profile name is whatever the person typed into WhatsApp, and it becomes the user's name in Parley.
+    func redactingCards() -> (Contact, Int) {
+        guard let name = profile?.name else { return (self, 0) }
+        let result = CardRedactor.redact(name)
+        var contact = self
+        contact.profile?.name = result.text
+        return (contact, result.count)
     }
 }

@@ -54,8 +54,11 @@ struct InboundService {
 
     private func handle(_ event: WebhookEvent, integration: WhatsAppIntegrationModel, summary: inout Summary) async throws {
         switch event {
-        case .message(_, let contact, let original):
-            let (message, redactions) = integration.maskCreditCardNumbers ? original.redactingCards() : (original, 0)
+        case .message(_, let originalContact, let original):
+            let mask = integration.maskCreditCardNumbers
+            let (message, inMessage) = mask ? original.redactingCards() : (original, 0)
+            let (contact, inName) = mask ? originalContact.map { $0.redactingCards() } ?? (nil, 0) : (originalContact, 0)
+            let redactions = inMessage + inName
             let (queued, ticketID) = try await handleMessage(message, contact: contact, redactions: redactions, integration: integration)
             summary.stored += 1
             summary.mediaQueued += queued
@@ -102,6 +105,9 @@ struct InboundService {
             return (0, nil)
         }
         return try await db.transaction { db -> (Int, Int?) in
+            if let sender = message.fromUserID ?? contact?.userID ?? message.from ?? contact?.waID {
+                try await db.lockConversation("\(integration.id ?? 0):\(sender)")
+            }
             let entry = try await claim(wamid, kind: message.type, integration: integration, on: db)
             let inbound = InboundService(db: db, now: now, logger: logger)
             if message.groupID != nil {
@@ -115,9 +121,9 @@ struct InboundService {
             case "reaction":
                 return (0, try await inbound.react(message, contact: contact, integration: integration))
             case "edit":
-                return (0, try await inbound.edit(message, redactions: redactions))
+                return (0, try await inbound.edit(message, redactions: redactions, integration: integration))
             case "revoke":
-                return (0, try await inbound.revoke(message))
+                return (0, try await inbound.revoke(message, integration: integration))
             case "system":
                 try await inbound.systemNotice(message, contact: contact, resolver: resolver)
                 return (0, nil)
@@ -245,10 +251,14 @@ struct InboundService {
     }
 
     /// The end user edited a message: the comment shows the new text; the event log keeps both versions.
-    private func edit(_ message: InboundMessage, redactions: Int) async throws -> Int? {
+    private func edit(_ message: InboundMessage, redactions: Int, integration: WhatsAppIntegrationModel) async throws -> Int? {
         guard let edit = message.edit, let target = try await comment(for: edit.originalMessageID),
             let newContent = edit.newContent
-        else { return nil }
+        else {
+            // The original may not have arrived (out-of-order delivery): keep the new text rather than drop it.
+            try await record(field: "edit_unmatched", JSONValue.parse(JSONEncoder().encode(message)), integration: integration)
+            return nil
+        }
         let content = MessageContent(newContent, quoted: nil)
         let previous = target.body
         target.body = content.text
@@ -272,8 +282,11 @@ struct InboundService {
     }
 
     /// The end user deleted a message: it stays as the record, marked as deleted by them.
-    private func revoke(_ message: InboundMessage) async throws -> Int? {
-        guard let original = message.revoke?.originalMessageID, let target = try await comment(for: original) else { return nil }
+    private func revoke(_ message: InboundMessage, integration: WhatsAppIntegrationModel) async throws -> Int? {
+        guard let original = message.revoke?.originalMessageID, let target = try await comment(for: original) else {
+            try await record(field: "revoke_unmatched", JSONValue.parse(JSONEncoder().encode(message)), integration: integration)
+            return nil
+        }
         var metadata = target.metadataJSON
         var whatsapp = metadata["whatsapp"]?.objectValue ?? [:]
         whatsapp["deleted_by_end_user"] = true
@@ -313,8 +326,13 @@ struct InboundService {
     /// Parley never answers a call: the attempt becomes an internal note and an event on the end user's ticket.
     private func handleCall(_ call: CallEvent, contact: Contact?, integration: WhatsAppIntegrationModel) async throws {
         try await db.transaction { db in
+            if let caller = contact?.userID ?? call.from ?? contact?.waID {
+                try await db.lockConversation("\(integration.id ?? 0):\(caller)")
+            }
             _ = try await claim("\(call.id):\(call.event ?? "event")", kind: "call", integration: integration, on: db)
             guard call.event == nil || call.event == "connect" else { return }
+            // A call the business placed (from another app on the number) is not the end user trying to reach us.
+            guard call.direction?.uppercased() != "BUSINESS_INITIATED" else { return }
             let inbound = InboundService(db: db, now: now, logger: logger)
             let user = try await EndUserResolver(db: db, now: now).resolve(
                 bsuid: contact?.userID, phone: call.from ?? contact?.waID, username: contact?.profile?.username,
@@ -353,6 +371,7 @@ struct InboundService {
     }
 
     // MARK: - Records
+
 
     private func record(field: String, _ raw: JSONValue, integration: WhatsAppIntegrationModel) async throws {
         let payload = integration.maskCreditCardNumbers ? CardRedactor.redact(raw).0 : raw

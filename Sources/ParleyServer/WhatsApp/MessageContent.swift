@@ -67,7 +67,9 @@ struct MessageContent {
             subject = media?.caption ?? "\(labels[message.type] ?? message.type) from WhatsApp"
             if let id = media?.id {
                 let mime = media?.mimeType ?? "application/octet-stream"
-                self.media = MediaReference(id: id, kind: message.type, mimeType: mime,
+                // The size limit differs for animated stickers (500 KB against 100 KB), so the kind says so.
+                let kind = message.type == "sticker" && media?.animated == true ? "animated_sticker" : message.type
+                self.media = MediaReference(id: id, kind: kind, mimeType: mime,
                                             fileName: FileName.sanitize(media?.filename ?? Self.defaultName(message.type, mime)),
                                             sha256: media?.sha256)
             }
@@ -140,11 +142,12 @@ struct MessageContent {
     }
 
     /// Per WhatsApp's limits; larger files are refused rather than stored.
-    static func sizeLimit(for kind: String, animated: Bool = false) -> Int {
+    static func sizeLimit(for kind: String) -> Int {
         switch kind {
         case "image": 5 * 1_048_576
         case "document": 100 * 1_048_576
-        case "sticker": animated ? 500 * 1024 : 100 * 1024
+        case "sticker": 100 * 1024
+        case "animated_sticker": 500 * 1024
         default: 16 * 1_048_576
         }
     }

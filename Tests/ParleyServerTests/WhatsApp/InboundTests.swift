@@ -137,6 +137,11 @@ struct InboundTests {
             comments = try await h.comments(ticketID)
             #expect(comments[0]["metadata"]?["whatsapp"]?["deleted_by_end_user"] == true)
             #expect(comments[0]["body"] == "I ordered 3 chairs", "kept as the record")
+
+            // An edit of a message Parley never got is kept in the raw records, not dropped.
+            _ = try await h.userSends(jane, ["type": "edit", "edits": "wamid.never-arrived", "text": "I ordered 4 chairs"])
+            let kept = try await WebhookRecordModel.query(on: h.parley.app.db).filter(\.$field == "edit_unmatched").all()
+            #expect(kept.count == 1 && kept[0].payload.contains("4 chairs"))
         }
     }
 
@@ -159,6 +164,31 @@ struct InboundTests {
             let last = try #require(ticket["last_end_user_message_at"]?.stringValue)
             #expect(last == Date(timeIntervalSince1970: Double(Int(newest.timeIntervalSince1970))).iso8601)
             #expect(try await InboundMessageModel.query(on: h.parley.app.db).count() == 2)
+        }
+    }
+
+    /// Several instances on PostgreSQL handle one person's webhooks at the same moment: still one ticket, every
+    /// message once, and the newest send time kept (on SQLite the write gate already queues them).
+    @Test func concurrentWebhooksOfOnePersonMakeOneTicketWithTheNewestTime() async throws {
+        try await ChannelHarness.with { h in
+            let jane = await h.simulator.createUser(name: "Jane", phone: "4915112345678")
+            let number = SimulatorConfiguration.PhoneNumber(id: ChannelHarness.phoneID, displayNumber: "15550001234",
+                                                            wabaID: ChannelHarness.wabaID)
+            let start = Date(timeIntervalSince1970: Double(Int(h.simulator.clock.now.timeIntervalSince1970)))
+            let bodies = (0..<40).map { index in
+                try! WebhookFactory.textMessage(number, from: jane, text: "message \(index)",
+                                                sentAt: start.addingTimeInterval(Double(index))).encoded()
+            }.shuffled()
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for body in bodies { group.addTask { try await h.post(body).status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .ok }, "\(statuses)")
+            let tickets = try await h.tickets()
+            #expect(tickets.count == 1)
+            let ticket = try #require(tickets.first)
+            #expect(try await h.comments(try ticket.int("id")).count == 40)
+            #expect(ticket["last_end_user_message_at"]?.stringValue == start.addingTimeInterval(39).iso8601)
         }
     }
 
@@ -197,6 +227,7 @@ struct InboundTests {
             #expect(all[1]["via_followup_source_id"] == .int(first))
             #expect(all[1]["subject"] == "a new problem")
             #expect(all[0]["status"] == "closed")
+            #expect(all[0]["followup_ids"] == [all[1]["id"] ?? .null], "the link goes both ways, as in Zendesk")
         }
     }
 
@@ -249,6 +280,30 @@ struct InboundTests {
             let all = try await h.tickets()
             #expect(all.count == 1)
             #expect(all[0]["whatsapp"]?["end_user"]?["user_id"] == "US.4242")
+        }
+    }
+
+    /// Meta also reports calls the business placed (from another app on the number): those are not a customer
+    /// trying to reach the team, and make no note.
+    @Test func onlyCallsFromTheEndUserBecomeCallAttempts() async throws {
+        try await ChannelHarness.with { h in
+            func call(_ id: String, direction: String, from: String) throws -> Data {
+                let value: JSONValue = [
+                    "messaging_product": "whatsapp",
+                    "metadata": ["display_phone_number": "15550001234", "phone_number_id": .string(ChannelHarness.phoneID)],
+                    "contacts": [["profile": ["name": "Test Name"], "wa_id": "972987654321", "user_id": "US.13491208655302741918"]],
+                    "calls": [["id": .string(id), "from": .string(from), "to": "15550001234", "event": "connect",
+                               "timestamp": "1752582933", "direction": .string(direction)]],
+                ]
+                return try JSONValue.object(["object": "whatsapp_business_account", "entry": [[
+                    "id": .string(ChannelHarness.wabaID), "changes": [["field": "calls", "value": value]],
+                ]]]).encoded()
+            }
+            #expect(try await h.post(try call("wacid.business", direction: "BUSINESS_INITIATED", from: "15550001234")).status == .ok)
+            #expect(try await h.tickets().isEmpty, "the business's own call makes no ticket")
+            #expect(try await h.post(try call("wacid.user", direction: "USER_INITIATED", from: "972987654321")).status == .ok)
+            let ticket = try #require(try await h.tickets().first)
+            #expect(try await h.comments(try ticket.int("id")).map { $0["body"]?.stringValue?.contains("tried to call") } == [true])
         }
     }
 

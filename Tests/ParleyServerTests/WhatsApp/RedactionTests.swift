@@ -58,6 +58,31 @@ struct RedactionTests {
         }
     }
 
+    /// A profile name becomes the user's name, and an order carries the customer's note: both are typed by a
+    /// person, both are masked.
+    @Test func profileNamesAndOrderNotesAreMaskedToo() async throws {
+        try await ChannelHarness.with { h in
+            let payer = await h.simulator.createUser(name: "Pay \(Self.card)", phone: "4915112345678")
+            let number = SimulatorConfiguration.PhoneNumber(id: ChannelHarness.phoneID, displayNumber: "15550001234",
+                                                            wabaID: ChannelHarness.wabaID)
+            let order: JSONValue = [
+                "id": .string(WebhookFactory.messageID()), "from": "4915112345678", "from_user_id": .string(payer.bsuid),
+                "timestamp": .string(String(Int(h.simulator.clock.now.timeIntervalSince1970))), "type": "order",
+                "order": ["catalog_id": "1234", "text": .string("charge \(Self.digits) please"),
+                          "product_items": [["product_retailer_id": "sku-1", "quantity": 1, "item_price": 9.5, "currency": "EUR"]]],
+            ]
+            let reply = try await h.post(try WebhookFactory.message(number, from: payer, message: order).encoded())
+            #expect(reply.status == .ok)
+            let stored = try await Self.everythingStored(h)
+            #expect(!stored.contains(Self.card))
+            #expect(!stored.contains(Self.digits))
+            #expect(stored.contains("sku-1"), "product ids are kept")
+            let requester = try #require(try await h.tickets().first?["requester_id"]?.intValue)
+            let user = try await h.parley.send(.GET, "/api/v2/users/\(requester)", as: .token(h.parley.agent)).json["user"]
+            #expect(user?["name"] == .string("Pay \(Self.masked)"))
+        }
+    }
+
     @Test func anAdminCanTurnMaskingOffThroughTheAPI() async throws {
         try await ChannelHarness.with { h in
             let off = try await h.parley.send(.PUT, "/api/v2/channels/whatsapp/integrations/\(h.integrationID)", as: .token(h.parley.admin),
