@@ -57,7 +57,7 @@ extension RuleEngine {
         case "type":
             return TicketType(rawValue: value.lowercased()) == nil && !value.isEmpty ? "type must be one of problem, incident, question, task" : nil
         case "whatsapp_template":
-            return action.value["name"]?.stringValue == nil ? "whatsapp_template needs {\"name\", \"language\", \"parameters\"}" : nil
+            return action.value["name"]?.stringValue?.isEmpty ?? true ? "whatsapp_template needs {\"name\", \"language\", \"parameters\"}" : nil
         default:
             return nil
         }

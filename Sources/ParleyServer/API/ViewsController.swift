@@ -67,11 +67,14 @@ struct ViewsController: RouteCollection {
         let words = raw.split(separator: " ").filter { !$0.contains(":") }.joined(separator: " ")
             .trimmingCharacters(in: .whitespaces)
         guard !words.isEmpty else { throw APIError.badRequest("query is required") }
-        let fromComments = try await CommentModel.query(on: req.db).filter(\.$body ~~ words).field(\.$ticketID).limit(200).all()
-            .map(\.ticketID)
-        let requesters = try await UserModel.query(on: req.db).filter(\.$name ~~ words).field(\.$id).limit(200).all().compactMap(\.id)
+        let fromComments = try await CommentModel.query(on: req.db).filter(\.$body, containsIgnoringCase: words)
+            .field(\.$ticketID).limit(200).all().map(\.ticketID)
+        let requesters = try await UserModel.query(on: req.db).group(.or) { either in
+            either.filter(\.$name, containsIgnoringCase: words)
+            if words.contains("@") { either.filter(\.$email == words.lowercased()) }
+        }.field(\.$id).limit(200).all().compactMap(\.id)
         let tickets = try await TicketModel.query(on: req.db).group(.or) { either in
-            either.filter(\.$subject ~~ words)
+            either.filter(\.$subject, containsIgnoringCase: words)
             either.filter(\.$id ~~ fromComments)
             either.filter(\.$requesterID ~~ requesters)
             if let id = Int(words) { either.filter(\.$id == id) }

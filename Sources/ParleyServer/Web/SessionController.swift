@@ -16,7 +16,7 @@ struct SessionController: RouteCollection {
 
     /// Who is signed in, with the CSRF token the page must send on every change.
     func current(req: Request) async throws -> JSONValue {
-        guard let user = try await SessionLogin.user(of: req), user.active, user.userRole.isStaff else {
+        guard let user = try await SessionLogin.user(of: req), user.active, !user.suspended, user.userRole.isStaff else {
             throw APIError.unauthenticated
         }
         return ["user": user.json(baseURL: req.baseURL), "csrf_token": JSONValue(SessionLogin.csrfToken(of: req))]
