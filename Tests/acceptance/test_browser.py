@@ -18,7 +18,8 @@ tickets earlier ones made):
   6. past the 24-hour window a reply shows as failed, with a toast; the
      notification list survives a reload
   7. a macro: preview, apply, comment and status change
-  8. the Events tab lists the delivery failure
+  8. the Events tab lists the delivery failure, in plain words (labels, names,
+     formatted times)
   9. HTML and script in a customer's message stay text
  10. a closed ticket is read-only; an action the server refuses shows a toast
  11. an agent cannot open admin pages (interface and API); new-message toasts
@@ -37,6 +38,7 @@ repository is touched.
 """
 
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -661,6 +663,41 @@ def test_events_tab_lists_delivery_failure(admin, demo):
     assert element(admin, "#reply-text") is None, "the reply box belongs to the conversation tab"
     click(admin, "#tab-conversation")
     visible(admin, "#messages")
+
+
+def test_events_tab_reads_in_plain_words(admin, demo):
+    """The event log is for people: field labels, names for ids, capitalised statuses, tags as a list,
+    times as the page shows them (not `Changed status from "open" to "pending"` or `requester_id`)."""
+    ticket_id = demo.ticket_of(MARIA) or pytest.fail("no ticket of Maria's")
+    before = demo.api("GET", f"/api/v2/tickets/{ticket_id}.json")["ticket"]
+    assert before["status"] != "pending", before["status"]
+    open_ticket(admin, ticket_id)
+    Select(admin.find_element(By.ID, "field-status")).select_by_value("pending")
+    tags = admin.find_element(By.ID, "field-tags")
+    tags.clear()
+    tags.send_keys("vip refund")
+    click(admin, "#save-fields")
+    wait_for(admin, "the status to be saved", lambda: demo.api(
+        "GET", f"/api/v2/tickets/{ticket_id}.json")["ticket"]["status"] == "pending")
+    click(admin, "#tab-events")
+    was = {"new": "New", "open": "Open", "hold": "On-hold"}[before["status"]]
+
+    def lines():
+        texts = admin.execute_script("const l = document.getElementById('events');"
+                                     "return l ? [...l.querySelectorAll('li')].map((li) => li.textContent) : null;")
+        return texts if texts and any(f"Status changed from {was} to Pending" in t for t in texts) else None
+    events = wait_for(admin, f"“Status changed from {was} to Pending” in the events", lines)
+    log = "\n".join(events)
+    assert any("Tags added: vip, refund" in t for t in events), log
+    assert any("Requester set to Maria Garcia" in t for t in events), log
+    assert any(t.split(" · ", 1)[-1].startswith("Maria Garcia: ") for t in events), "the customer is named:\n" + log
+    failure = next(t for t in events if "Not delivered" in t)
+    assert "window closed at" in failure and "Only a template" in failure, failure
+    assert "_id" not in log and '"' not in log and "null" not in log, "raw field names or JSON in the events:\n" + log
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", log), "an unformatted time in the events:\n" + log
+    click(admin, "#tab-conversation")
+    demo.api("PUT", f"/api/v2/tickets/{ticket_id}.json",
+             json={"ticket": {"status": "open", "tags": before["tags"]}})
 
 
 def test_message_markup_is_shown_as_text(admin, demo):

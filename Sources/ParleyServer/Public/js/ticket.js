@@ -1,6 +1,7 @@
 import { api, get, put, post } from "./api.js";
 import { h, fill, formatTime, duration } from "./dom.js";
 import { toast, describeError, showError, dismissMessageToasts } from "./live.js";
+import { eventText, userIdsIn } from "./eventText.js";
 
 let stopListening = null;
 let countdown = null;
@@ -54,7 +55,8 @@ class TicketPage {
     const [{ ticket }, { comments }, { audits }, macros, agents, groups] = await Promise.all([
       get(`/api/v2/tickets/${this.id}`), get(`/api/v2/tickets/${this.id}/comments`), get(`/api/v2/tickets/${this.id}/audits`),
       get("/api/v2/macros/active"), get("/api/v2/users?role[]=agent&role[]=admin"), get("/api/v2/groups")]);
-    const ids = [...new Set(comments.map((c) => c.author_id).concat([ticket.requester_id]).filter((x) => x))];
+    // Everyone the page names: comment authors, the requester, and the people the event log mentions.
+    const ids = [...new Set(comments.map((c) => c.author_id).concat([ticket.requester_id], userIdsIn(audits)).filter((x) => x > 0))];
     const users = (await get(`/api/v2/users/show_many?ids=${ids.join(",")}`)).users;
     const templates = ticket.whatsapp?.templates_enabled
       ? (await get(`/api/v2/channels/whatsapp/templates?integration_id=${ticket.whatsapp.integration_id}`)).templates
@@ -349,21 +351,18 @@ class TicketPage {
   }
 
   events() {
-    const describe = (event) => {
-      switch (event.type) {
-        case "Create": return `Set ${event.field_name} to ${JSON.stringify(event.value)}`;
-        case "Change": return `Changed ${event.field_name} from ${JSON.stringify(event.previous_value)} to ${JSON.stringify(event.value)}${event.via_rule ? ` (rule: ${event.via_rule})` : ""}`;
-        case "Comment": return event.public ? "Public reply added" : "Internal note added";
-        case "DeliveryFailure": return `Not delivered: ${event.message || event.title}`;
-        case "RuleFired": return `${event.rule_type === "automation" ? "Automation" : "Trigger"} “${event.title}” fired`;
-        case "Redaction": return `${event.count} credit card number(s) masked before storing`;
-        case "ChannelEvent": return `WhatsApp: ${event.event.replaceAll("_", " ")}${event.emoji ? " " + event.emoji : ""}${event.previous_value ? ` (was: ${event.previous_value})` : ""}`;
-        default: return event.type;
-      }
+    const agents = Object.fromEntries(this.agents.map((a) => [a.id, a]));
+    const lookups = {
+      user: (id) => (this.users[id] || agents[id])?.name,
+      group: (id) => this.groups.find((g) => g.id === id)?.name,
+      comment: (id) => this.comments.find((c) => c.id === id)?.body,
+      time: formatTime,
     };
+    const author = (audit) => lookups.user(audit.author_id)
+      || ({ whatsapp: "WhatsApp", rule: "Rule" })[audit.via?.channel] || "Parley";
     return h("ol", { class: "events", id: "events" }, this.audits.flatMap((audit) => audit.events.map((event) =>
       h("li", { class: `event ${event.type}` }, h("span", { class: "meta" }, formatTime(audit.created_at), " · "),
-        (this.users[audit.author_id]?.name || (audit.via?.channel === "whatsapp" ? "WhatsApp" : "Parley")) + ": ", describe(event)))));
+        author(audit) + ": ", eventText(event, lookups)))));
   }
 
   sidebar() {
