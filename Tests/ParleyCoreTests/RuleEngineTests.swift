@@ -211,6 +211,19 @@ struct RuleEngineTests {
         let solved = RuleConditions(all: [RuleCondition(field: "SOLVED", operator: "greater_than", value: 96),
                                          RuleCondition(field: "status", operator: "is", value: "solved")])
         #expect(RuleEngine.problems(conditions: solved, actions: [RuleAction(field: "status", value: "closed")], kind: .automation).isEmpty)
+        // Zendesk exports that cancel themselves through a time-status, a group or an assignee are accepted…
+        let pending = RuleConditions(all: [RuleCondition(field: "PENDING", operator: "greater_than", value: 48)])
+        #expect(RuleEngine.problems(conditions: pending, actions: [RuleAction(field: "status", value: "open")], kind: .automation).isEmpty)
+        let triage = RuleConditions(all: [RuleCondition(field: "OPEN", operator: "greater_than", value: 4),
+                                          RuleCondition(field: "group_id", operator: "is", value: 3)])
+        #expect(RuleEngine.problems(conditions: triage, actions: [RuleAction(field: "group_id", value: 4)], kind: .automation).isEmpty)
+        let unassigned = RuleConditions(all: [RuleCondition(field: "NEW", operator: "greater_than", value: 1),
+                                              RuleCondition(field: "assignee_id", operator: "is", value: "")])
+        #expect(RuleEngine.problems(conditions: unassigned, actions: [RuleAction(field: "assignee_id", value: 7)], kind: .automation).isEmpty)
+        // …and ones that do not are still refused.
+        #expect(!RuleEngine.problems(conditions: triage, actions: [RuleAction(field: "group_id", value: 3)], kind: .automation).isEmpty)
+        #expect(!RuleEngine.problems(conditions: pending, actions: [RuleAction(field: "status", value: "pending")], kind: .automation).isEmpty)
+        #expect(!RuleEngine.problems(conditions: pending, actions: [RuleAction(field: "priority", value: "high")], kind: .automation).isEmpty)
         let noTime = RuleEngine.problems(conditions: RuleConditions(all: [RuleCondition(field: "status", operator: "is", value: "solved")]),
                                          actions: [RuleAction(field: "status", value: "closed")], kind: .automation)
         #expect(noTime.contains { $0.contains("time condition") })

@@ -77,16 +77,26 @@ extension RuleEngine {
         case ("type", "is"): ticket.type = TicketType(rawValue: wanted)
         case ("current_tags", "includes"), ("tags", "includes"): ticket.tags = tagWords(condition.value)
         case ("current_tags", "not_includes"), ("tags", "not_includes"): ticket.tags = []
+        case ("status", "is_not"): ticket.status = wanted == "open" ? .pending : .open
+        case ("group_id", "is"): ticket.groupID = Int(wanted)
+        case ("group_id", "is_not"): ticket.groupID = Int(wanted).map { $0 + 1 } ?? 1
+        case ("assignee_id", "is"): ticket.assigneeID = Int(wanted)
+        case ("assignee_id", "is_not"): ticket.assigneeID = Int(wanted).map { $0 + 1 } ?? 1
+        case (let field, _) where TicketStatus(rawValue: field.lowercased()) != nil && field == field.uppercased():
+            // "hours since pending" holds only while the ticket is pending: changing the status cancels it.
+            ticket.status = TicketStatus(rawValue: field.lowercased())!
         case ("status", _), ("type", _), ("group_id", _), ("assignee_id", _): break
         default: return false
         }
         var before = facts
         before.ticket = ticket
-        guard holds(condition, in: RuleContext(facts: before, now: .distantPast)) else { return false }
+        // A time condition holds on a ticket old enough (or young enough, for "less than").
+        let now: Date = condition.operator == "less_than" ? .distantPast : .distantFuture
+        guard holds(condition, in: RuleContext(facts: before, now: now)) else { return false }
         // …no longer holds after the actions.
         var after = before
-        after.ticket = snapshot(ticket, after: apply(actions, in: RuleContext(facts: before, now: .distantPast)).update)
-        return !holds(condition, in: RuleContext(facts: after, now: .distantPast))
+        after.ticket = snapshot(ticket, after: apply(actions, in: RuleContext(facts: before, now: now)).update)
+        return !holds(condition, in: RuleContext(facts: after, now: now))
     }
 }
 
