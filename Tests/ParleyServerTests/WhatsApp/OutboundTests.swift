@@ -73,6 +73,38 @@ struct OutboundTests {
         }
     }
 
+    /// Several instances share one outbox: each claim takes rows nobody else holds, and every reply reaches the
+    /// phone once (on PostgreSQL with `FOR UPDATE SKIP LOCKED`; on SQLite the single writer does the same).
+    @Test func workersSharingTheOutboxClaimDisjointRowsAndSendEachReplyOnce() async throws {
+        try await ChannelHarness.with(rate: 1000, throughput: 1000) { h in
+            let (jane, ticketID) = try await startConversation(h)
+            for index in 0..<30 { #expect(try await h.reply(ticketID, "reply \(index)").status == .ok) }
+            let app = h.parley.app
+            let workers = (0..<3).map { _ in OutboxWorker(application: app, graph: app.parley.outbox.graph, ratePerSecond: 1000) }
+            let claims = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for worker in workers { group.addTask { try await worker.claim(limit: 25).compactMap(\.id) } }
+                return try await group.reduce(into: [[Int]]()) { $0.append($1) }
+            }
+            let claimed = claims.flatMap { $0 }
+            let rows = try await OutboxModel.query(on: app.db).count()
+            #expect(rows >= 30 && claimed.count == rows, "every row (30 replies, the mark-read) claimed by one worker: \(rows) \(claims)")
+            #expect(Set(claimed).count == claimed.count)
+            #expect(try await workers[0].claim(limit: 12).isEmpty, "claimed rows are not taken again while fresh")
+
+            // Claimed rows go stale only when their worker stops refreshing them; hand them back and send for real.
+            try await OutboxModel.query(on: app.db).set(\.$status, to: "queued").set(\.$claim, to: nil).update()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in workers {
+                    group.addTask { for _ in 0..<20 { if try await worker.runOnce() == 0 { break } } }
+                }
+                try await group.waitForAll()
+            }
+            let texts = await h.simulator.inbox(of: jane.bsuid).compactMap { $0.body["text"]?["body"]?.stringValue }
+            #expect(texts.sorted() == (0..<30).map { "reply \($0)" }.sorted(), "each reply once, none lost")
+            #expect(try await OutboxModel.query(on: app.db).filter(\.$status != "sent").count() == 0)
+        }
+    }
+
     @Test func aReplyAfterTheWindowIsKeptFailedAnnouncedAndNeverSent() async throws {
         try await ChannelHarness.with { h in
             let (jane, ticketID) = try await startConversation(h)

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import ParleyCore
+import SQLKit
 import Vapor
 import WhatsAppCloud
 
@@ -16,7 +17,7 @@ final class OutboxWorker: Sendable {
     static let earlyStatusHorizon: TimeInterval = 24 * 3600
 
     private let application: Application
-    private let graph: any GraphAPI
+    let graph: any GraphAPI
     let limiter: RateLimiter
     private let loop = BackgroundLoop(idleSeconds: 1)
 
@@ -53,29 +54,7 @@ final class OutboxWorker: Sendable {
         // enough to look abandoned to another instance.
         let rate = await limiter.ratePerSecond
         let limit = limit ?? max(1, min(64, Int(rate * 2)))
-        let now = parley.clock.now
-        let wallNow = Date()
-        let due = try await OutboxModel.query(on: db)
-            .group(.or) { either in
-                either.group(.and) { $0.filter(\.$status == "queued").filter(\.$nextAttemptAt <= now) }
-                either.group(.and) {
-                    $0.filter(\.$status == "sending").filter(\.$nextAttemptAt <= wallNow.addingTimeInterval(-Self.staleAfter))
-                }
-            }
-            .sort(\.$id).limit(limit).all()
-        var claimed: [OutboxModel] = []
-        for row in due {
-            let claim = UUID().uuidString
-            let previous = (row.status, row.claim)
-            let taken = try await parley.writeGate.run { [db] in
-                try await OutboxModel.query(on: db).filter(\.$id == (try row.requireID()))
-                    .filter(\.$status == previous.0).filter(\.$claim == previous.1)
-                    .set(\.$status, to: "sending").set(\.$claim, to: claim).set(\.$nextAttemptAt, to: wallNow)
-                    .update()
-                return try await OutboxModel.find(row.id, on: db)
-            }
-            if let taken, taken.claim == claim { claimed.append(taken) }
-        }
+        let claimed = try await claim(limit: limit)
         // Rows of one comment must stay in order, so each ticket's rows go one after another.
         let byTicket = Dictionary(grouping: claimed, by: \.ticketID).values.map { $0.sorted { ($0.id ?? 0) < ($1.id ?? 0) } }
         await withTaskGroup(of: Void.self) { group in
@@ -92,6 +71,31 @@ final class OutboxWorker: Sendable {
         return claimed.count
     }
 
+    /// Takes up to `limit` due rows in one statement: queued ones whose time has come, and ones another worker
+    /// claimed but stopped refreshing (it died mid-send). On PostgreSQL `SKIP LOCKED` lets instances claim side
+    /// by side without waiting on, or taking, each other's rows.
+    func claim(limit: Int) async throws -> [OutboxModel] {
+        guard let sql = db as? SQLDatabase else { return [] }
+        let claim = UUID().uuidString
+        let now = parley.clock.now
+        let wallNow = Date()
+        let skipLocked = sql.dialect.name == "postgresql" ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
+        let table = SQLIdentifier(OutboxModel.schema)
+        try await parley.writeGate.run {
+            try await sql.raw("""
+                UPDATE \(table) SET status = 'sending', claim = \(bind: claim), next_attempt_at = \(bind: wallNow)
+                WHERE id IN (SELECT id FROM \(table)
+                    WHERE (status = 'queued' AND next_attempt_at <= \(bind: now))
+                       OR (status = 'sending' AND next_attempt_at <= \(bind: wallNow.addingTimeInterval(-Self.staleAfter)))
+                    ORDER BY id LIMIT \(bind: limit)\(skipLocked))
+                """).run()
+        }
+        return try await OutboxModel.query(on: db).filter(\.$claim == claim).sort(\.$id).all()
+    }
+
+    /// Another worker took the row over (this one went quiet for longer than `staleAfter`): stop touching it.
+    struct ClaimLost: Error {}
+
     private enum Outcome {
         case done
         case retry(String)
@@ -102,6 +106,9 @@ final class OutboxWorker: Sendable {
         let outcome: Outcome
         do {
             outcome = try await send(row)
+        } catch is ClaimLost {
+            logger.warning("outbox row taken over by another worker", metadata: ["outbox_id": "\(row.id ?? 0)"])
+            return
         } catch let error as GraphAPIError {
             outcome = classify(error)
         } catch {
@@ -163,17 +170,25 @@ final class OutboxWorker: Sendable {
             guard let wamid = answer.messageID else { throw GraphAPIError.invalidResponse("no message id") }
             sentParts += 1
             let progress = sentParts
-            try await parley.writeGate.run { [db] in
-                try await db.transaction { db in
+            let stillOurs = try await parley.writeGate.run { [db] in
+                try await db.transaction { db -> Bool in
+                    // Recorded whatever happens next: WhatsApp has this message.
                     try await OutboundMessageIDModel(wamid: wamid, commentID: commentID).create(on: db)
                     if comment.externalMessageID == nil {
                         comment.externalMessageID = wamid
                         try await comment.save(on: db)
                     }
+                    // Progress refreshes the claim, so a long send (many files) is never taken for abandoned.
+                    let id = try row.requireID()
+                    try await OutboxModel.query(on: db).filter(\.$id == id).filter(\.$claim == row.claim)
+                        .set(\.$partsSent, to: progress).set(\.$nextAttemptAt, to: Date()).update()
+                    guard let current = try await OutboxModel.find(id, on: db), current.claim == row.claim else { return false }
                     row.partsSent = progress
-                    try await row.save(on: db)
+                    row.nextAttemptAt = current.nextAttemptAt
+                    return true
                 }
             }
+            guard stillOurs else { throw ClaimLost() }
             await applyEarlyStatuses(for: wamid, integration: integration)
         }
         return .done
@@ -232,6 +247,10 @@ final class OutboxWorker: Sendable {
         let events = try await parley.writeGate.run { [db, logger] in
             try await db.transaction { db -> [JSONValue] in
                 var events: [JSONValue] = []
+                guard let current = try await OutboxModel.find(row.id, on: db), current.claim == row.claim else {
+                    logger.warning("outbox row taken over by another worker", metadata: ["outbox_id": "\(row.id ?? 0)"])
+                    return events
+                }
                 switch outcome {
                 case .done:
                     row.status = "sent"
