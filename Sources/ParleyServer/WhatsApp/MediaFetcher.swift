@@ -37,35 +37,19 @@ final class MediaFetcher: Sendable {
         return claimed.count
     }
 
-    /// Marks due rows as downloading in one statement, so two instances never fetch the same file; rows a crashed
-    /// instance left downloading are taken back after five minutes.
+    /// Marks due rows as downloading in one statement (see `BatchClaim`), so two instances never fetch the same
+    /// file; rows a crashed instance left downloading are taken back after five minutes.
     private func claim(limit: Int) async throws -> [AttachmentModel] {
         let db = application.db
-        let due = try await AttachmentModel.query(on: db)
-            .group(.or) { either in
-                either.group(.and) { $0.filter(\.$mediaStatus == "pending").filter(\.$mediaNextAttemptAt <= now) }
-                either.group(.and) {
-                    $0.filter(\.$mediaStatus == "downloading").filter(\.$mediaNextAttemptAt <= now.addingTimeInterval(-300))
-                }
-            }
-            .sort(\.$id).limit(limit).all()
-        var claimed: [AttachmentModel] = []
-        for attachment in due {
-            let claim = UUID().uuidString
-            let previous = attachment.mediaStatus
-            let stamp = now
-            let taken = try await application.parley.writeGate.run { [db] in
-                try await AttachmentModel.query(on: db)
-                    .filter(\.$id == (try attachment.requireID())).filter(\.$mediaStatus == previous)
-                    .filter(\.$mediaClaim == attachment.mediaClaim)
-                    .set(\.$mediaStatus, to: "downloading").set(\.$mediaNextAttemptAt, to: stamp)
-                    .set(\.$mediaClaim, to: claim)
-                    .update()
-                return try await AttachmentModel.find(attachment.id, on: db)
-            }
-            if let taken, taken.mediaClaim == claim { claimed.append(taken) }
+        guard let sql = db as? SQLDatabase else { return [] }
+        let stamp = now
+        let claim = try await application.parley.writeGate.run {
+            try await BatchClaim(table: AttachmentModel.schema, statusColumn: "media_status", claimColumn: "media_claim",
+                                 timeColumn: "media_next_attempt_at")
+                .claim(on: sql, waiting: ("pending", stamp), abandoned: ("downloading", stamp.addingTimeInterval(-300)),
+                       stamp: stamp, limit: limit)
         }
-        return claimed
+        return try await AttachmentModel.query(on: db).filter(\.$mediaClaim == claim).sort(\.$id).all()
     }
 
     private func download(_ attachment: AttachmentModel) async {
@@ -114,7 +98,17 @@ final class MediaFetcher: Sendable {
             attachment.mediaNextAttemptAt = now.addingTimeInterval(min(3600, 2 * pow(2, Double(attempts))))
         }
         logger.warning("media download failed", metadata: ["attachment_id": "\(attachment.id ?? 0)", "attempt": "\(attempts)"])
-        _ = try? await application.parley.writeGate.run { [db = application.db] in try await attachment.save(on: db) }
+        // An expired or revoked token stops every download and send of the number: the admin page says so.
+        let unhealthy = (error as? GraphAPIError)?.code.map(WhatsAppErrorCode.makesIntegrationUnhealthy) ?? false
+        let now = self.now
+        _ = try? await application.parley.writeGate.run { [db = application.db] in
+            try await attachment.save(on: db)
+            if unhealthy, let id = attachment.mediaIntegrationID, let integration = try await WhatsAppIntegrationModel.find(id, on: db) {
+                integration.healthError = "Media download refused: \(reason)"
+                integration.healthErrorAt = now
+                try await integration.save(on: db)
+            }
+        }
     }
 
     /// WhatsApp gives sha256 as hex (media info) or base64 (webhooks); a missing one is no objection.

@@ -119,6 +119,39 @@ struct InboundTests {
         }
     }
 
+    /// Media comes after the webhook was answered: a failed download is retried with backoff, and one that keeps
+    /// failing ends `failed` with WhatsApp's reason; the message itself is never lost.
+    @Test func mediaDownloadsRetryThenEndFailedWithTheReason() async throws {
+        try await ChannelHarness.with { h in
+            let jane = await h.simulator.createUser(name: "Jane", phone: "4915112345678")
+            let photo = Data("photo bytes".utf8)
+            _ = try await h.userSends(jane, ["type": "image", "mime_type": "image/jpeg", "data_base64": .string(photo.base64EncodedString())])
+            let ticketID = try #require(try await h.tickets().first?["id"]?.intValue)
+            func attachment(_ index: Int) async throws -> JSONValue? { try await h.comments(ticketID)[index]["attachments"]?[0] }
+            let media = h.parley.app.parley.media
+
+            await h.simulator.injectFault(.serverError, count: 1)
+            #expect(try await media.runOnce() == 1)
+            #expect(try await attachment(0)?["status"] == "pending")
+            #expect(try await attachment(0)?["status_detail"]?.stringValue?.hasPrefix("retrying") == true)
+            #expect(try await media.runOnce() == 0, "not before its backoff")
+            await h.simulator.advanceClock(by: 10)
+            #expect(try await media.runOnce() == 1)
+            #expect(try await attachment(0)?["status"] == "stored")
+
+            _ = try await h.userSends(jane, ["type": "image", "mime_type": "image/jpeg", "data_base64": .string(photo.base64EncodedString())])
+            await h.simulator.injectFault(.serverError, count: 100)
+            for _ in 0..<MediaFetcher.maxAttempts {
+                _ = try await media.runOnce()
+                await h.simulator.advanceClock(by: 3700)
+            }
+            let failed = try #require(try await attachment(1))
+            #expect(failed["status"] == "failed")
+            #expect(failed["status_detail"]?.stringValue?.contains("HTTP 500") == true, "\(failed)")
+            #expect(try await h.comments(ticketID).count == 2, "the message is kept either way")
+        }
+    }
+
     @Test func editsKeepBothVersionsAndDeletionsAreMarked() async throws {
         try await ChannelHarness.with { h in
             let jane = await h.simulator.createUser(name: "Jane", phone: "4915112345678")

@@ -71,24 +71,15 @@ final class OutboxWorker: Sendable {
         return claimed.count
     }
 
-    /// Takes up to `limit` due rows in one statement: queued ones whose time has come, and ones another worker
-    /// claimed but stopped refreshing (it died mid-send). On PostgreSQL `SKIP LOCKED` lets instances claim side
-    /// by side without waiting on, or taking, each other's rows.
+    /// Takes up to `limit` due rows (see `BatchClaim`): queued ones whose time has come, and ones whose worker
+    /// stopped refreshing them.
     func claim(limit: Int) async throws -> [OutboxModel] {
         guard let sql = db as? SQLDatabase else { return [] }
-        let claim = UUID().uuidString
-        let now = parley.clock.now
         let wallNow = Date()
-        let skipLocked = sql.dialect.name == "postgresql" ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
-        let table = SQLIdentifier(OutboxModel.schema)
-        try await parley.writeGate.run {
-            try await sql.raw("""
-                UPDATE \(table) SET status = 'sending', claim = \(bind: claim), next_attempt_at = \(bind: wallNow)
-                WHERE id IN (SELECT id FROM \(table)
-                    WHERE (status = 'queued' AND next_attempt_at <= \(bind: now))
-                       OR (status = 'sending' AND next_attempt_at <= \(bind: wallNow.addingTimeInterval(-Self.staleAfter)))
-                    ORDER BY id LIMIT \(bind: limit)\(skipLocked))
-                """).run()
+        let claim = try await parley.writeGate.run { [now = parley.clock.now] in
+            try await BatchClaim(table: OutboxModel.schema, statusColumn: "status", claimColumn: "claim", timeColumn: "next_attempt_at")
+                .claim(on: sql, waiting: ("queued", now), abandoned: ("sending", wallNow.addingTimeInterval(-Self.staleAfter)),
+                       stamp: wallNow, limit: limit)
         }
         return try await OutboxModel.query(on: db).filter(\.$claim == claim).sort(\.$id).all()
     }
