@@ -6,6 +6,8 @@
   relays reconnect and live events cross between the instances again.
 - Agent replies created on both instances are each sent exactly once: the
   customer's phone receives every reply once, none twice, none missing.
+- An automation pass runs on one instance only (the lease), though both look
+  for due passes.
 
 PostgreSQL only: SQLite is one process's file.
 """
@@ -18,6 +20,7 @@ import time
 import subprocess
 
 import pytest
+import requests
 import websocket
 
 from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ParleyServer, _psql
@@ -115,6 +118,41 @@ def test_two_instances_share_live_events_and_send_each_reply_once(tmp_path, simu
         assert sorted(received) == sorted(texts), \
             f"sent twice: {sorted({t for t in received if received.count(t) > 1})}; missing: {sorted(set(texts) - set(received))}"
         assert accepted_sends(simulator) == before + len(texts)
+    finally:
+        for server in (a, b):
+            rc, _ = server.stop()
+            assert rc == 0, server.exit_report(rc)
+
+
+AUTOMATION_INTERVAL = 2.0
+AUTOMATION_WATCH = 14.0
+
+
+def test_an_automation_pass_runs_on_one_instance_only(tmp_path, e2e_database):  # noqa: F811
+    """Both instances look for a due pass about every second; the lease lets one of them run each pass, so
+    over the watch there are about watch/interval passes in all, not twice as many."""
+    env = {"PARLEY_AUTOMATION_INTERVAL": str(AUTOMATION_INTERVAL), "PARLEY_LOG_LEVEL": "info"}
+    a = ParleyServer(tmp_path / "a", tmp_path / "a.log", e2e_database, extra_env=env)
+    b = ParleyServer(tmp_path / "b", tmp_path / "b.log", e2e_database, extra_env=env)
+    a.start()
+    b.start()
+    try:
+        auth = (ADMIN_EMAIL, ADMIN_PASSWORD)
+        rules = requests.get(a.url("/api/v2/automations.json"), auth=auth, timeout=10).json()["automations"]
+        rule = next(r for r in rules if r["title"].startswith("Close ticket 4 days"))
+        enabled = requests.put(a.url(f"/api/v2/automations/{rule['id']}.json"), auth=auth, timeout=10,
+                               json={"automation": {"active": True}})
+        assert enabled.status_code == 200, enabled.text
+
+        def passes(server):
+            return server.log_text().count("automation pass")
+
+        start = (passes(a), passes(b))
+        time.sleep(AUTOMATION_WATCH)
+        ran = (passes(a) - start[0], passes(b) - start[1])
+        total = sum(ran)
+        most = AUTOMATION_WATCH / AUTOMATION_INTERVAL + 2
+        assert 3 <= total <= most, f"passes on A and B: {ran}; expected about {AUTOMATION_WATCH / AUTOMATION_INTERVAL:.0f} in all"
     finally:
         for server in (a, b):
             rc, _ = server.stop()

@@ -10,11 +10,13 @@ final class AutomationRunner: Sendable {
     private let application: Application
     private let interval: TimeInterval
     private let instance = UUID().uuidString
-    private let loop = BackgroundLoop(idleSeconds: 30)
+    private let loop: BackgroundLoop
 
     init(application: Application, interval: TimeInterval) {
         self.application = application
         self.interval = interval
+        // Look for a due pass at least twice per interval (and every 30 s at most), so a pass starts on time.
+        self.loop = BackgroundLoop(idleSeconds: max(0.5, min(30, interval / 2)))
     }
 
     private var parley: ParleyServices { application.parley }
