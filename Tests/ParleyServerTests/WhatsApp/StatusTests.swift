@@ -75,6 +75,30 @@ struct StatusTests {
         }
     }
 
+    /// The reference's exact shape (§11): a failed status with no `contacts` and, for a send to a phone number, no
+    /// `recipient_user_id`. Parley matches it by message id alone.
+    @Test func aFailedStatusWithoutContactsIsRecorded() async throws {
+        try await ChannelHarness.with { h in
+            let (jane, ticketID) = try await h.startConversation()
+            await h.simulator.setFailedStatusContacts(false)
+            await h.simulator.removeUser(jane.bsuid)  // Jane left WhatsApp: Meta accepts the send, then fails it.
+            #expect(try await h.reply(ticketID, "Are you still there?").status == .ok)
+            try await h.flushOutbox()
+
+            let comment = try #require(try await h.waitForDelivery(ticketID: ticketID, status: "failed"))
+            #expect(comment["delivery_status"] == "failed")
+            #expect(comment["delivery_error"]?["code"] == 131026)
+            let failures = try await h.audits(ticketID).flatMap { $0["events"]?.arrayValue ?? [] }.filter { $0["type"] == "DeliveryFailure" }
+            #expect(failures.count == 1)
+            #expect(failures.first?["code"] == 131026)
+
+            // The simulator's tests check that this mode leaves `contacts` out; Parley kept nothing aside as unmatched.
+            #expect(await h.simulator.failedStatusContacts == false)
+            let unmatched = try await WebhookRecordModel.query(on: h.parley.app.db).filter(\.$field == "status_unmatched").count()
+            #expect(unmatched == 0)
+        }
+    }
+
     @Test func statusesForUnknownMessagesAreKeptForLater() async throws {
         try await ChannelHarness.with { h in
             #expect(try await h.post(Self.statusBody("wamid.notyet", "delivered")).status == .ok)
