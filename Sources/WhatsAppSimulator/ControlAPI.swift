@@ -13,6 +13,7 @@ struct ControlAPI: RouteCollection {
         let sim = routes.grouped("_sim")
         sim.get("users", use: listUsers)
         sim.post("users", use: createUser)
+        sim.delete("users", ":user_id", use: removeUser)
         sim.on(.POST, "users", ":user_id", "messages", body: .collect(maxSize: "20mb"), use: send)
         sim.on(.POST, "messages", body: .collect(maxSize: "64mb"), use: sendMany)
         sim.post("users", ":user_id", "calls", use: call)
@@ -23,6 +24,7 @@ struct ControlAPI: RouteCollection {
         sim.put("throughput", use: throughput)
         sim.post("faults", use: fault)
         sim.put("delivery", use: delivery)
+        sim.put("webhook_shape", use: webhookShape)
         sim.get("deliveries", use: deliveries)
         sim.get("deliveries", "summary", use: deliverySummary)
         sim.get("stats", use: stats)
@@ -62,6 +64,12 @@ struct ControlAPI: RouteCollection {
             name: name, phone: request["phone"]?.stringValue, username: request["username"]?.stringValue,
             bsuid: request["user_id"]?.stringValue)
         return json(Self.userJSON(user), .created)
+    }
+
+    /// The user leaves WhatsApp: messages to them are accepted, then fail with 131026 like any non-user's.
+    func removeUser(req: Request) async throws -> Response {
+        guard await simulator.removeUser(userID(req)) != nil else { throw Abort(.notFound, reason: "no such user") }
+        return Response(status: .noContent)
     }
 
     /// The user sends a message; by default the answer waits until the webhook was delivered (`"wait": false` to not).
@@ -153,13 +161,24 @@ struct ControlAPI: RouteCollection {
                 parsed[kind] = rate
             }
             guard parsed.values.reduce(0, +) <= 1 else { throw Abort(.badRequest, reason: "rates add up to more than 1") }
-            await simulator.setFaultRates(parsed, seed: UInt64(request["seed"]?.intValue ?? 1))
+            // Checked before converting: UInt64(-1) would stop the whole simulator.
+            var seed: UInt64 = 1
+            if let given = request["seed"] {
+                guard let value = given.intValue, value >= 0 else {
+                    throw Abort(.badRequest, reason: "seed must be a whole number of 0 or more")
+                }
+                seed = UInt64(value)
+            }
+            await simulator.setFaultRates(parsed, seed: seed)
             return json(["rates": .object(Dictionary(uniqueKeysWithValues: parsed.map { ($0.key.rawValue, JSONValue.double($0.value)) }))])
         }
         guard let kind = request["kind"]?.stringValue.flatMap(FaultKind.init(rawValue:)) else {
             throw Abort(.badRequest, reason: "kind must be one of \(FaultKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let count = request["count"]?.intValue ?? 1
+        guard request["count"] == nil || request["count"]?.intValue != nil, count >= 0 else {
+            throw Abort(.badRequest, reason: "count must be a whole number of 0 or more")
+        }
         await simulator.injectFault(kind, count: count)
         return json(["kind": .string(kind.rawValue), "count": .int(count)])
     }
@@ -176,6 +195,17 @@ struct ControlAPI: RouteCollection {
         if let url = request["webhook_url"]?.stringValue { await simulator.setWebhookURL(url) }
         return json(["duplicate_rate": .double(modes.duplicateRate), "batch_size": .int(modes.batchSize),
                      "shuffle": .bool(modes.shuffle), "separate_entries": .bool(modes.separateEntries)])
+    }
+
+    /// `{"failed_status_contacts": false}` sends failed statuses exactly as the reference describes them (no
+    /// `contacts`); the default keeps them, because pywa 4.5 cannot parse a status without.
+    func webhookShape(req: Request) async throws -> Response {
+        let request = try body(req)
+        if let given = request["failed_status_contacts"] {
+            guard let value = given.boolValue else { throw Abort(.badRequest, reason: "failed_status_contacts must be true or false") }
+            await simulator.setFailedStatusContacts(value)
+        }
+        return json(["failed_status_contacts": .bool(await simulator.failedStatusContacts)])
     }
 
     func deliverySummary(req: Request) async throws -> Response {

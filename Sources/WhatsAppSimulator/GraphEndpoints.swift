@@ -6,9 +6,12 @@ import WhatsAppCloud
 /// Meta's Graph API paths, under `/{version}/…` (any `vNN.N`), as Parley and pywa call them.
 struct GraphEndpoints: RouteCollection {
     let simulator: Simulator
+    /// Far above any valid send (a full text, a template with many parameters, interactive lists).
+    static let maxMessageBody: ByteCount = "1mb"
 
     func boot(routes: RoutesBuilder) throws {
-        routes.post(":version", ":node", "messages", use: sendMessage)
+        // Vapor's default 16 KB would refuse a legal text: 4096 emoji, JSON-escaped as surrogate pairs, are 48 KB.
+        routes.on(.POST, ":version", ":node", "messages", body: .collect(maxSize: Self.maxMessageBody), use: sendMessage)
         routes.on(.POST, ":version", ":node", "media", body: .collect(maxSize: "110mb"), use: uploadMedia)
         routes.get(":version", ":node", "message_templates", use: templates)
         routes.get(":version", ":node", use: mediaInfo)

@@ -10,6 +10,16 @@ extension Simulator {
         guard number(phoneNumberID) != nil else { throw GraphFailure.unknownObject(phoneNumberID) }
         guard !data.isEmpty else { throw GraphFailure.invalidParameter("file is required") }
         guard !mimeType.isEmpty else { throw GraphFailure.invalidParameter("type is required") }
+        // The reference's §5 table: Meta refuses other types, and files over the kind's limit, when uploaded.
+        guard let kind = MediaKind(mimeType: mimeType) else {
+            throw GraphFailure.invalidParameter(
+                "Param file must be a file with one of the following types: \(MediaKind.allMIMETypes.joined(separator: ", ")). Received file of type '\(mimeType)'.")
+        }
+        let limit = kind.maxBytes(animated: kind == .sticker && MediaKind.isAnimatedWebP(data))
+        guard data.count <= limit else {
+            throw GraphFailure.invalidParameter(
+                "file is \(data.count) bytes; \(kind.rawValue) files (\(MediaKind.essence(of: mimeType))) may be at most \(limit) bytes")
+        }
         return store(data, mimeType: mimeType, fileName: fileName)
     }
 

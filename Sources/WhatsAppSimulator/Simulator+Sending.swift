@@ -8,6 +8,12 @@ extension Simulator {
     ]
     static let mediaTypes: Set<String> = ["image", "audio", "video", "document", "sticker"]
     static let windowLength: TimeInterval = 24 * 3600
+    static let maxCallbackDataBytes = 512
+
+    /// Digits with the usual writing aids (`+49 (151) 123-45 678`), and no letters.
+    static func looksLikePhoneNumber(_ text: String) -> Bool {
+        !digits(text).isEmpty && text.allSatisfy { $0.isNumber || "+-() .".contains($0) }
+    }
 
     /// `POST /{phone-number-id}/messages`: validates like Meta, answers like Meta, then reports the message's
     /// fate with status webhooks (sent → delivered, or failed with 131047 outside the window, 131026 for a
@@ -33,12 +39,20 @@ extension Simulator {
             throw GraphFailure.invalidParameter("type \(type) is not supported")
         }
         try validateContent(type: type, body: body, wabaID: number.wabaID)
+        if let callbackData = body["biz_opaque_callback_data"] {
+            guard let text = callbackData.stringValue, text.utf8.count <= Simulator.maxCallbackDataBytes else {
+                throw GraphFailure.invalidParameter("biz_opaque_callback_data must be a string of at most \(Simulator.maxCallbackDataBytes) bytes")
+            }
+        }
 
         // `to` wins over `recipient` when both are given.
         let to = body["to"]?.stringValue
         let recipient = body["recipient"]?.stringValue
         guard to != nil || recipient != nil else { throw GraphFailure.invalidParameter("to or recipient is required") }
-        if let to, Simulator.digits(to).isEmpty { throw GraphFailure.invalidParameter("to must be a phone number") }
+        // A BSUID (`US.1349…`) has digits too, but Meta takes it only in `recipient`.
+        if let to, !Simulator.looksLikePhoneNumber(to) {
+            throw GraphFailure.invalidParameter("to must be a phone number; a business-scoped user id goes in recipient")
+        }
         let target = to.flatMap { user(phone: $0) } ?? (to == nil ? recipient.flatMap { users[$0] } : nil)
 
         let now = clock.now
@@ -101,7 +115,11 @@ extension Simulator {
             guard text.count <= 4096 else { throw GraphFailure.invalidParameter("text.body is longer than 4096 characters") }
         case _ where Simulator.mediaTypes.contains(type):
             if let id = content["id"]?.stringValue {
-                guard media[id] != nil else { throw GraphFailure.invalidParameter("\(type).id \(id) is not an uploaded media id") }
+                guard let stored = media[id] else { throw GraphFailure.invalidParameter("\(type).id \(id) is not an uploaded media id") }
+                if let kind = MediaKind(rawValue: type), !kind.accepts(stored.mimeType) {
+                    throw GraphFailure.invalidParameter(
+                        "\(type).id \(id) is \(stored.mimeType); \(type) takes \(kind.mimeTypes.joined(separator: ", "))")
+                }
             } else if let link = content["link"]?.stringValue {
                 guard link.hasPrefix("http://") || link.hasPrefix("https://") else {
                     throw GraphFailure.invalidParameter("\(type).link must be an http(s) URL")

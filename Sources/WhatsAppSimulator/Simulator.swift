@@ -32,6 +32,8 @@ public actor Simulator {
     /// Throughput is about load, so it counts in real time; tests may pin it to make bursts exact.
     var throughputClock: @Sendable () -> Date = { Date() }
     public var timeoutFaultSeconds: Double = 30
+    /// See `SimulatorConfiguration.failedStatusContacts`; changeable while running (control API).
+    public private(set) var failedStatusContacts: Bool
     private(set) var windowViolations = 0
     private(set) var acceptedSends = 0
     /// Sends refused with 130429 because the number was over its throughput (not injected faults).
@@ -45,6 +47,7 @@ public actor Simulator {
         self.ownsClient = client == nil
         self.delivery = WebhookDelivery(configuration: configuration, client: self.client)
         self.throughputLimit = configuration.throughputPerSecond
+        self.failedStatusContacts = configuration.failedStatusContacts
         for number in configuration.phoneNumbers where templates[number.wabaID] == nil {
             templates[number.wabaID] = DefaultTemplates.make(wabaID: number.wabaID)
         }
@@ -71,6 +74,13 @@ public actor Simulator {
     }
 
     public func user(_ bsuid: String) -> SimulatedUser? { users[bsuid] }
+
+    /// The user leaves WhatsApp: later sends to their number or BSUID fail with 131026, as to any non-user.
+    @discardableResult
+    public func removeUser(_ bsuid: String) -> SimulatedUser? {
+        userOrder.removeAll { $0 == bsuid }
+        return users.removeValue(forKey: bsuid)
+    }
     public func allUsers() -> [SimulatedUser] { userOrder.compactMap { users[$0] } }
 
     func user(phone: String) -> SimulatedUser? {
@@ -109,6 +119,7 @@ public actor Simulator {
         faultRates = rates.filter { $0.value > 0 }
         faultGenerator = SeededGenerator(seed: seed)
     }
+    public func setFailedStatusContacts(_ on: Bool) { failedStatusContacts = on }
     public func setDeliveryModes(_ modes: DeliveryModes) async { await delivery.setModes(modes) }
     public func deliveryModes() async -> DeliveryModes { await delivery.currentModes() }
     public func setWebhookURL(_ url: String?) async { await delivery.setWebhookURL(url) }
@@ -194,7 +205,8 @@ public actor Simulator {
         let user = users[message.bsuid]
         let sentToPhone = message.body["to"]?.stringValue.map(Simulator.digits)
         let body = WebhookFactory.status(
-            number, message: message, user: user, sentToPhone: sentToPhone, status: status, at: clock.now, error: error)
+            number, message: message, user: user, sentToPhone: sentToPhone, status: status, at: clock.now, error: error,
+            failedWithContacts: failedStatusContacts)
         _ = await delivery.enqueue(body)
     }
 

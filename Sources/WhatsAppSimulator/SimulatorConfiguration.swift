@@ -26,12 +26,16 @@ public struct SimulatorConfiguration: Sendable {
     public var maxDeliveryAttempts: Int
     /// Simulated users read what they receive at once (read statuses follow delivered ones).
     public var autoRead: Bool
+    /// Failed statuses carry a `contacts` array. The reference (§11) says Meta's carry none, but pywa 4.5 cannot
+    /// parse a status without one, so it stays on by default; turn it off for the reference's exact shape.
+    public var failedStatusContacts: Bool
 
     public init(
         phoneNumbers: [PhoneNumber] = [PhoneNumber(id: "106540352242922", displayNumber: "15550001234", wabaID: "102290129340398")],
         accessToken: String = "sim-access-token", appSecret: String = "sim-app-secret", webhookURL: String? = nil,
         publicBaseURL: String = "http://127.0.0.1:8090", throughputPerSecond: Int = 80, webhookTimeout: TimeInterval = 10,
-        retryBaseDelay: TimeInterval = 1, maxDeliveryAttempts: Int = 8, autoRead: Bool = false
+        retryBaseDelay: TimeInterval = 1, maxDeliveryAttempts: Int = 8, autoRead: Bool = false,
+        failedStatusContacts: Bool = true
     ) {
         self.phoneNumbers = phoneNumbers
         self.accessToken = accessToken
@@ -43,5 +47,6 @@ public struct SimulatorConfiguration: Sendable {
         self.retryBaseDelay = retryBaseDelay
         self.maxDeliveryAttempts = maxDeliveryAttempts
         self.autoRead = autoRead
+        self.failedStatusContacts = failedStatusContacts
     }
 }

@@ -30,13 +30,17 @@ public enum WebhookFactory {
 
     static func status(
         _ number: SimulatorConfiguration.PhoneNumber, message: ReceivedMessage, user: SimulatedUser?, sentToPhone: String?,
-        status: String, at: Date, error: (code: Int, title: String, details: String)? = nil
+        status: String, at: Date, error: (code: Int, title: String, details: String)? = nil, failedWithContacts: Bool = true
     ) -> JSONValue {
         var item: [String: JSONValue] = [
             "id": .string(message.id), "status": .string(status), "timestamp": .string(String(Int(at.timeIntervalSince1970))),
         ]
         if let sentToPhone { item["recipient_id"] = .string(sentToPhone) }
         if sentToPhone == nil || error == nil { item["recipient_user_id"] = .string(message.bsuid) }
+        // Meta echoes the send's opaque data on each of its statuses (reference §4).
+        if let callbackData = message.body["biz_opaque_callback_data"]?.stringValue {
+            item["biz_opaque_callback_data"] = .string(callbackData)
+        }
         var value: [String: JSONValue] = [:]
         if let error {
             item["errors"] = [[
@@ -54,12 +58,12 @@ public enum WebhookFactory {
                 "category": .string(message.type == "template" ? "utility" : "service"),
             ]
         }
-        // Status contacts are bare ids (no profile). Real failed statuses carry them too (a 131026 failure names
-        // the number it tried); pywa relies on it.
+        // Status contacts are bare ids (no profile). The reference says failed statuses have none; pywa 4.5 needs
+        // them, so by default they are kept (`failedWithContacts`).
         var statusContact: [String: JSONValue] = [:]
         if let phone = sentToPhone ?? user?.phone { statusContact["wa_id"] = .string(phone) }
         if let user, !(error != nil && sentToPhone != nil) { statusContact["user_id"] = .string(user.bsuid) }
-        if !statusContact.isEmpty { value["contacts"] = [.object(statusContact)] }
+        if !statusContact.isEmpty, error == nil || failedWithContacts { value["contacts"] = [.object(statusContact)] }
         value["statuses"] = [.object(item)]
         return envelope(number, field: "messages", value: value)
     }

@@ -13,7 +13,8 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "The demo admin's password.") var adminPassword = "demo-password"
 
     func run() async throws {
-        var settings = ParleySettings.fromEnvironment()
+        var settings: ParleySettings
+        do { settings = try ParleySettings.fromEnvironment() } catch { throw ValidationError(error.description) }
         settings.dataDirectory = dataDir
         settings.databaseURL = nil
         settings.hostname = hostname

@@ -20,12 +20,16 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "WhatsApp Business Account id.") var wabaID = "102290129340398"
     @Option(help: "Messages per second per number before 130429.") var throughput = 80
     @Flag(help: "Simulated users read what they receive at once.") var autoRead = false
+    @Flag(inversion: .prefixedNo,
+          help: "Failed status webhooks carry a contacts array (pywa 4.5 needs it; Meta's reference has none).")
+    var failedStatusContacts = true
 
     func run() async throws {
         let configuration = SimulatorConfiguration(
             phoneNumbers: [.init(id: phoneNumberID, displayNumber: displayNumber, wabaID: wabaID)],
             accessToken: accessToken, appSecret: appSecret, webhookURL: webhookURL,
-            publicBaseURL: "http://\(hostname):\(port)", throughputPerSecond: throughput, autoRead: autoRead)
+            publicBaseURL: "http://\(hostname):\(port)", throughputPerSecond: throughput, autoRead: autoRead,
+            failedStatusContacts: failedStatusContacts)
         try await SimulatorServer.run(configuration: configuration, hostname: hostname, port: port)
     }
 }

@@ -23,6 +23,11 @@ struct AuthTests {
         (.GET, "/api/v2/api_tokens", true), (.POST, "/api/v2/api_tokens", true),
         (.DELETE, "/api/v2/api_tokens/1", true), (.GET, "/api/v2/account/settings", false),
         (.PUT, "/api/v2/account/settings", true),
+        (.GET, "/api/v2/tickets/1/audits/1", false), (.GET, "/api/v2/api_tokens/1", true),
+        (.GET, "/api/v2/users/show_many?ids=1,2", false), (.DELETE, "/api/v2/uploads/some-token", false),
+        (.PUT, "/api/v2/users/1/password", true),
+        // User 1 is the admin and 2 the agent: an agent edits end users and themselves, not other staff.
+        (.PUT, "/api/v2/users/1", true),
     ]
 
     @Test func permissionMatrix() async throws {
@@ -75,7 +80,16 @@ struct AuthTests {
             #expect(try await t.send(.GET, "/api/v2/users/me", as: .bearer(viaBearer)).json["user"]?["id"]
                 == .int(t.admin.id), "a bearer token acts as the admin who made it")
 
+            let shown = try await t.send(.GET, "/api/v2/api_tokens/\(id).json", as: .token(t.admin))
+            #expect(shown.status == .ok)
+            #expect(shown.json["api_token"]?["description"] == "zenpy")
+            #expect(shown.json["api_token"]?["token_hint"] == .string("…" + token.suffix(4)))
+            #expect(shown.json["api_token"]?["created_by"] == .int(t.admin.id))
+            #expect(shown.json["api_token"]?["token"] == nil)
+            #expect(!shown.text.contains(token), "showing one token does not reveal it either")
+
             #expect(try await t.send(.DELETE, "/api/v2/api_tokens/\(id)", as: .token(t.admin)).status == .noContent)
+            try await t.send(.GET, "/api/v2/api_tokens/\(id)", as: .token(t.admin)).expectNotFound("revoked token")
             #expect(try await t.send(.GET, "/api/v2/users/me", as: .token(viaBasic)).status == .unauthorized)
             #expect(try await t.send(.GET, "/api/v2/users/me", as: .bearer(viaBearer)).status == .unauthorized)
         }

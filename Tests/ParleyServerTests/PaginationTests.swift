@@ -79,6 +79,91 @@ struct PaginationTests {
     }
 }
 
+/// The lists besides tickets share the paginator, but each has its own sort fields and query: every one is walked
+/// page by page in both pagination styles and sorted both ways.
+@Suite("Pagination and sorting of other lists")
+struct ListPaginationTests {
+    enum Listed: String, CaseIterable, Sendable {
+        case users, groups, comments, audits
+    }
+
+    /// Makes the records, then answers the list's path, its key, a field to sort by and the ids in that order.
+    private func prepare(_ listed: Listed, _ t: TestApp) async throws -> (path: String, key: String, field: String, ids: [Int]) {
+        // Names out of id order, so sorting by name is told apart from sorting by id.
+        let names = ["Zulu", "Mike", "Oscar", "Bravo", "Papa"]
+        switch listed {
+        case .users:
+            var byName: [(String, Int)] = [("Admin", t.admin.id), ("Agent", t.agent.id), ("End-User", t.endUser.id)]
+            for name in names {
+                let reply = try await t.send(.POST, "/api/v2/users", as: .token(t.agent), json: ["user": ["name": .string(name)]])
+                byName.append((name, try #require(reply.json["user"]?["id"]?.intValue)))
+            }
+            return ("/api/v2/users", "users", "name", byName.sorted { $0.0 < $1.0 }.map(\.1))
+        case .groups:
+            var byName: [(String, Int)] = []
+            for name in names {
+                let reply = try await t.send(.POST, "/api/v2/groups", as: .token(t.admin), json: ["group": ["name": .string(name)]])
+                byName.append((name, try #require(reply.json["group"]?["id"]?.intValue)))
+            }
+            return ("/api/v2/groups", "groups", "name", byName.sorted { $0.0 < $1.0 }.map(\.1))
+        case .comments, .audits:
+            let id = try await t.createTicket().int("id")
+            for index in 1...4 {
+                let reply = try await t.send(.PUT, "/api/v2/tickets/\(id)", as: .token(t.agent),
+                                             json: ["ticket": ["comment": ["body": .string("reply \(index)")]]])
+                #expect(reply.status == .ok)
+            }
+            let path = "/api/v2/tickets/\(id)/\(listed.rawValue)"
+            let all = try await t.send(.GET, path, as: .token(t.agent)).json[listed.rawValue]?.arrayValue ?? []
+            #expect(all.count == 5)
+            // Written one after another, so creation order is id order.
+            return (path, listed.rawValue, "created_at", all.compactMap { $0["id"]?.intValue }.sorted())
+        }
+    }
+
+    @Test(arguments: Listed.allCases)
+    func walksEveryRecordOnceInBothStylesAndSortsBothWays(_ listed: Listed) async throws {
+        try await TestApp.with { t in
+            let (path, key, field, expected) = try await prepare(listed, t)
+            func ids(_ reply: TestApp.Reply) -> [Int] { reply.json[key]?.arrayValue?.compactMap { $0["id"]?.intValue } ?? [] }
+            func local(_ link: String) -> String { String(link[link.range(of: "/api/")!.lowerBound...]) }
+
+            var offsetIDs: [Int] = []
+            var url: String? = "\(path)?sort_by=\(field)&per_page=2"
+            var pages = 0
+            while let current = url, pages < 10 {
+                let reply = try await t.send(.GET, current, as: .token(t.admin))
+                #expect(reply.status == .ok, "\(current): \(reply.text)")
+                #expect(reply.json["count"] == .int(expected.count))
+                offsetIDs += ids(reply)
+                url = reply.json["next_page"]?.stringValue.map(local)
+                pages += 1
+            }
+            #expect(offsetIDs == expected, "offset pages of \(listed)")
+            #expect(pages == (expected.count + 1) / 2)
+
+            var cursorIDs: [Int] = []
+            url = "\(path)?sort_by=\(field)&page[size]=2"
+            pages = 0
+            while let current = url, pages < 10 {
+                let reply = try await t.send(.GET, current, as: .token(t.admin))
+                #expect(reply.status == .ok, "\(current): \(reply.text)")
+                cursorIDs += ids(reply)
+                url = reply.json["meta"]?["has_more"] == true ? reply.json["links"]?["next"]?.stringValue.map(local) : nil
+                pages += 1
+            }
+            #expect(cursorIDs == expected, "cursor pages of \(listed)")
+
+            let descending = try await t.send(.GET, "\(path)?sort_by=\(field)&sort_order=desc", as: .token(t.admin))
+            #expect(ids(descending) == expected.reversed(), "\(listed) by \(field), descending")
+            let byIDDescending = try await t.send(.GET, "\(path)?sort=-id", as: .token(t.admin))
+            #expect(ids(byIDDescending) == expected.sorted().reversed(), "\(listed) by id, descending")
+            try await t.send(.GET, "\(path)?sort_by=colour", as: .token(t.admin)).expectBadRequest("\(listed): unknown sort field")
+            try await t.send(.GET, "\(path)?per_page=0", as: .token(t.admin)).expectBadRequest("\(listed): per_page 0")
+        }
+    }
+}
+
 @Suite("Query strings")
 struct QueryStringTests {
     /// Found by schemathesis: a query with an empty pair (`=`) crashed the server.

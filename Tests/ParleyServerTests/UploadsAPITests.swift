@@ -45,6 +45,45 @@ struct UploadsAPITests {
         }
     }
 
+    @Test func attachmentMetadataAndDeletingAnUnusedUpload() async throws {
+        try await TestApp.with { t in
+            var headers = HTTPHeaders()
+            headers.contentType = .plainText
+            let upload = try await t.send(.POST, "/api/v2/uploads?filename=notes.txt", as: .token(t.agent),
+                                          headers: headers, bytes: Data("first line".utf8))
+            let token = try #require(upload.json["upload"]?["token"]?.stringValue)
+            let attachmentID = try #require(upload.json["upload"]?["attachment"]?["id"]?.intValue)
+
+            let shown = try await t.send(.GET, "/api/v2/attachments/\(attachmentID).json", as: .token(t.agent))
+            #expect(shown.status == .ok)
+            let attachment = try #require(shown.json["attachment"])
+            #expect(attachment["id"] == .int(attachmentID))
+            #expect(attachment["file_name"] == "notes.txt")
+            #expect(attachment["content_type"] == "text/plain")
+            #expect(attachment["size"] == 10)
+            #expect(attachment["content_url"]?.stringValue?.hasSuffix("/api/v2/attachments/\(attachmentID)/content") == true)
+
+            // Deleting the upload takes back its token: it can no longer be attached, and a second delete finds nothing.
+            #expect(try await t.send(.DELETE, "/api/v2/uploads/\(token)", as: .token(t.agent)).status == .noContent)
+            try await t.send(.GET, "/api/v2/attachments/\(attachmentID)", as: .token(t.agent)).expectNotFound("deleted upload")
+            try await t.send(.DELETE, "/api/v2/uploads/\(token)", as: .token(t.agent)).expectNotFound("deleted twice")
+            let claim = try await t.send(.POST, "/api/v2/tickets", as: .token(t.agent), json: [
+                "ticket": ["comment": ["body": "see file", "uploads": [.string(token)]], "requester_id": .int(t.endUser.id)],
+            ])
+            #expect(claim.status == .unprocessableEntity)
+
+            // An upload already attached to a comment is no longer pending, so it cannot be deleted that way.
+            let used = try await t.send(.POST, "/api/v2/uploads?filename=kept.txt", as: .token(t.agent),
+                                        headers: headers, bytes: Data("kept".utf8))
+            let usedToken = try #require(used.json["upload"]?["token"]?.stringValue)
+            let usedID = try #require(used.json["upload"]?["attachment"]?["id"]?.intValue)
+            _ = try await t.createTicket(extra: ["comment": ["body": "kept", "uploads": [.string(usedToken)]]])
+            try await t.send(.DELETE, "/api/v2/uploads/\(usedToken)", as: .token(t.agent)).expectNotFound("attached upload")
+            let content = try await t.send(.GET, "/api/v2/attachments/\(usedID)/content", as: .token(t.agent))
+            #expect(String(buffer: content.body) == "kept")
+        }
+    }
+
     @Test func riskyTypesDownloadAsOctetStream() async throws {
         try await TestApp.with { t in
             var headers = HTTPHeaders()

@@ -74,6 +74,47 @@ struct UsersAPITests {
         }
     }
 
+    @Test func showManyReturnsTheKnownIdsInOrder() async throws {
+        try await TestApp.with { t in
+            let many = try await t.send(.GET, "/api/v2/users/show_many.json?ids=\(t.endUser.id),\(t.admin.id),999",
+                                        as: .token(t.agent))
+            #expect(many.status == .ok)
+            #expect(many.json["users"]?.arrayValue?.map { $0["id"] } == [.int(t.admin.id), .int(t.endUser.id)])
+            #expect(many.json["users"]?[1]?["email"] == "customer@example.com")
+            #expect(many.json["count"] == 2)
+            let none = try await t.send(.GET, "/api/v2/users/show_many?ids=998,999", as: .token(t.agent))
+            #expect(none.json["users"] == [])
+            try await t.send(.GET, "/api/v2/users/show_many", as: .token(t.agent)).expectBadRequest("no ids")
+            let tooMany = (1...101).map(String.init).joined(separator: ",")
+            try await t.send(.GET, "/api/v2/users/show_many?ids=\(tooMany)", as: .token(t.agent))
+                .expectBadRequest("more than 100 ids, as for tickets")
+        }
+    }
+
+    @Test func agentsCannotEditOtherAgents() async throws {
+        try await TestApp.with { t in
+            let other = try await t.send(.POST, "/api/v2/users", as: .token(t.admin), json: [
+                "user": ["name": "Other Agent", "email": "other@example.com", "role": "agent"],
+            ])
+            let path = "/api/v2/users/\(try #require(other.json["user"]?["id"]?.intValue))"
+            let before = try await t.send(.GET, path, as: .token(t.admin)).json
+            for body: JSONValue in [["user": ["name": "Renamed"]], ["user": ["email": "mine@example.com"]],
+                                    ["user": ["role": "end-user"]]] {
+                let reply = try await t.send(.PUT, path, as: .token(t.agent), json: body)
+                #expect(reply.status == .forbidden, "\(body): \(reply.text)")
+                #expect(reply.json["error"] == "Forbidden")
+            }
+            let admin = try await t.send(.PUT, "/api/v2/users/\(t.admin.id)", as: .token(t.agent),
+                                         json: ["user": ["name": "Renamed"]])
+            #expect(admin.status == .forbidden, "nor admins")
+            #expect(try await t.send(.GET, path, as: .token(t.admin)).json == before)
+            // Their own record is theirs to edit.
+            let own = try await t.send(.PUT, "/api/v2/users/\(t.agent.id)", as: .token(t.agent),
+                                       json: ["user": ["name": "Agent Smith"]])
+            #expect(own.json["user"]?["name"] == "Agent Smith")
+        }
+    }
+
     @Test func adminSetsPasswordAndDeactivates() async throws {
         try await TestApp.with { t in
             let short = try await t.send(.POST, "/api/v2/users/\(t.agent.id)/password", as: .token(t.admin),

@@ -170,16 +170,7 @@ struct GraphAPITests {
     @Test func mediaUploadInfoAndDownloadNeedTheToken() async throws {
         try await SimHarness.with { h in
             let bytes = Data((0..<300).map { UInt8($0 % 256) })
-            let boundary = "XyZ"
-            var body = ByteBuffer()
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\nwhatsapp\r\n")
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\nimage/png\r\n")
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n")
-            body.writeBytes(bytes)
-            body.writeString("\r\n--\(boundary)--\r\n")
-            var headers = HTTPHeaders()
-            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-            let upload = try await h.call(.POST, "/v21.0/\(SimHarness.phoneID)/media", headers: headers, raw: body)
+            let upload = try await h.upload(bytes, type: "image/png", filename: "a.png")
             #expect(upload.status == .ok)
             let id = try #require(upload.json["id"]?.stringValue)
 

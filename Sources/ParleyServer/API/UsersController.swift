@@ -54,6 +54,8 @@ struct UsersController: RouteCollection {
     func showMany(req: Request) async throws -> JSONValue {
         guard let raw = req.query[String.self, at: "ids"] else { throw APIError.badRequest("ids is required") }
         let ids = raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        // Zendesk's limit, as for tickets: one page of users.
+        guard ids.count <= 100 else { throw APIError.badRequest("ids takes at most 100 ids") }
         let users = try await UserModel.query(on: req.db).filter(\.$id ~~ ids).sort(\.$id).all()
         return ["users": .array(users.map { $0.json(baseURL: req.baseURL) }), "count": .int(users.count),
                 "next_page": .null, "previous_page": .null]

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// Everything Parley reads from its environment; each value is also a `parley serve` flag.
+/// Everything Parley reads from its environment; each value is also a `parley serve` flag (`ParleySetting`).
 public struct ParleySettings: Sendable {
     public var databaseURL: String?
     public var dataDirectory: String
@@ -38,27 +38,11 @@ public struct ParleySettings: Sendable {
         self.logLevel = logLevel
     }
 
+    /// The settings the environment gives, each checked (see `ParleySettings+Parsing.swift`).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> ParleySettings
+        throws(SettingError) -> ParleySettings
     {
-        var settings = ParleySettings()
-        func value(_ name: String) -> String? {
-            guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
-            return raw
-        }
-        settings.databaseURL = value("PARLEY_DATABASE_URL")
-        settings.dataDirectory = value("PARLEY_DATA_DIR") ?? settings.dataDirectory
-        settings.hostname = value("PARLEY_HOST") ?? settings.hostname
-        settings.port = value("PARLEY_PORT").flatMap(Int.init) ?? settings.port
-        settings.graphURL = value("PARLEY_WHATSAPP_GRAPH_URL") ?? settings.graphURL
-        settings.adminEmail = value("PARLEY_ADMIN_EMAIL")
-        settings.adminPassword = value("PARLEY_ADMIN_PASSWORD")
-        settings.bcryptCost = value("PARLEY_BCRYPT_COST").flatMap(Int.init) ?? settings.bcryptCost
-        settings.whatsappRatePerSecond = value("PARLEY_WHATSAPP_RATE_LIMIT").flatMap(Double.init) ?? settings.whatsappRatePerSecond
-        settings.publicDirectory = value("PARLEY_PUBLIC_DIR")
-        settings.automationInterval = value("PARLEY_AUTOMATION_INTERVAL").flatMap(Double.init) ?? settings.automationInterval
-        settings.logLevel = value("PARLEY_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? settings.logLevel
-        return settings
+        try resolve(environment: environment)
     }
 
     /// The SQLite file used when no database URL is given.

@@ -67,6 +67,22 @@ struct Paginator<M: Model> where M.IDValue == Int {
             query.filter("id", beyond, id)
             return
         }
+        if case .date(let seconds) = value {
+            // SQLite keeps a date as a float with more digits than its driver reads back (rounded to microseconds),
+            // so the cursor's date can miss the stored one by less than a microsecond either way: an exact
+            // comparison repeated or skipped the cursor's own record. Dates that close count as the same time.
+            let earliest = Date(timeIntervalSince1970: seconds - Self.sameTimeTolerance)
+            let latest = Date(timeIntervalSince1970: seconds + Self.sameTimeTolerance)
+            query.group(.or) { either in
+                either.filter(sortField.key, beyond, descending ? earliest : latest)
+                either.group(.and) { same in
+                    same.filter(sortField.key, .greaterThanOrEqual, earliest)
+                    same.filter(sortField.key, .lessThanOrEqual, latest)
+                    same.filter("id", beyond, id)
+                }
+            }
+            return
+        }
         query.group(.or) { either in
             bind(either, sortField.key, beyond, value)
             either.group(.and) { same in
@@ -75,6 +91,9 @@ struct Paginator<M: Model> where M.IDValue == Int {
             }
         }
     }
+
+    /// How far apart two stored dates may be and still count as equal in a cursor (see `applyCursor`).
+    static var sameTimeTolerance: TimeInterval { 0.000_001 }
 
     private func bind(_ query: QueryBuilder<M>, _ key: FieldKey, _ method: DatabaseQuery.Filter.Method, _ value: CursorValue) {
         switch value {

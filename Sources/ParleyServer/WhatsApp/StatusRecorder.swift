@@ -25,6 +25,13 @@ struct StatusRecorder {
                 // between the two lookups. Without its part the comment would skip the slowest-part rule.
                 if found != nil { part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first() }
             }
+            // Take the comment's lock, then read it and its part again: the outbox finishing the send, or another
+            // status of the same message, may have changed them since the lookups above.
+            if let commentID = found?.id {
+                try await db.lockRow(in: CommentModel.schema, id: commentID)
+                found = try await CommentModel.find(commentID, on: db)
+                part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first()
+            }
             guard let comment = found else {
                 // The send's answer may not be stored yet: keep the status so the sender can apply it later.
                 let record = WebhookRecordModel()

@@ -81,6 +81,27 @@ struct ChannelHarness {
         return sent.messageID
     }
 
+    /// A simulated user (Jane, by default with a phone number) writes in; returns them and the ticket it opened.
+    func startConversation(phone: String? = "4915112345678") async throws -> (SimulatedUser, Int) {
+        let user = await simulator.createUser(name: "Jane", phone: phone)
+        _ = try await userSends(user, ["type": "text", "text": "Hello, I need help"])
+        let ticketID = try #require(try await tickets().last?["id"]?.intValue)
+        return (user, ticketID)
+    }
+
+    /// The ticket's last comment once its delivery state is `status` (status webhooks arrive in the background),
+    /// or as it is after five seconds.
+    func waitForDelivery(ticketID: Int, status: String) async throws -> JSONValue? {
+        let deadline = Date().addingTimeInterval(5)
+        var last: JSONValue?
+        while Date() < deadline {
+            last = try await comments(ticketID).last
+            if last?["delivery_status"] == .string(status) { return last }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return last
+    }
+
     /// Runs the outbox until nothing is due (what the background worker does in production).
     func flushOutbox() async throws {
         for _ in 0..<50 {

@@ -11,27 +11,9 @@ import WhatsAppSimulator
 @Suite("WhatsApp outbound")
 struct OutboundTests {
     /// Waits until the comment reaches `status` (status webhooks arrive asynchronously).
-    func waitForDelivery(_ h: ChannelHarness, ticketID: Int, status: String) async throws -> JSONValue? {
-        let deadline = Date().addingTimeInterval(5)
-        var last: JSONValue?
-        while Date() < deadline {
-            last = try await h.comments(ticketID).last
-            if last?["delivery_status"] == .string(status) { return last }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return last
-    }
-
-    func startConversation(_ h: ChannelHarness, phone: String? = "4915112345678") async throws -> (SimulatedUser, Int) {
-        let user = await h.simulator.createUser(name: "Jane", phone: phone)
-        _ = try await h.userSends(user, ["type": "text", "text": "Hello, I need help"])
-        let ticketID = try #require(try await h.tickets().last?["id"]?.intValue)
-        return (user, ticketID)
-    }
-
     @Test func aReplyInsideTheWindowIsDeliveredAndReadTicksFollow() async throws {
         try await ChannelHarness.with { h in
-            let (jane, ticketID) = try await startConversation(h)
+            let (jane, ticketID) = try await h.startConversation()
             let reply = try await h.reply(ticketID, "We are looking into it")
             #expect(reply.status == .ok)
             let queued = reply.json["audit"]?["events"]?.arrayValue?.first { $0["type"] == "Comment" }
@@ -41,11 +23,11 @@ struct OutboundTests {
             #expect(inbox.count == 1)
             #expect(inbox.first?.body["text"]?["body"] == "We are looking into it")
             #expect(inbox.first?.body["to"] == "4915112345678", "addressed by phone when Parley knows it")
-            let delivered = try await waitForDelivery(h, ticketID: ticketID, status: "delivered")
+            let delivered = try await h.waitForDelivery(ticketID: ticketID, status: "delivered")
             #expect(delivered?["delivery_status"] == "delivered")
             #expect(delivered?["external_message_id"] == .string(inbox.first!.id))
             await h.simulator.read(by: jane.bsuid)
-            #expect(try await waitForDelivery(h, ticketID: ticketID, status: "read")?["delivery_status"] == "read")
+            #expect(try await h.waitForDelivery(ticketID: ticketID, status: "read")?["delivery_status"] == "read")
             #expect(await h.simulator.stats().windowViolations == 0)
             // Answering marks the end user's message read on WhatsApp.
             let reads = try await OutboxModel.query(on: h.parley.app.db).filter(\.$kind == "read").all()
@@ -107,7 +89,7 @@ struct OutboundTests {
 
     @Test func aReplyAfterTheWindowIsKeptFailedAnnouncedAndNeverSent() async throws {
         try await ChannelHarness.with { h in
-            let (jane, ticketID) = try await startConversation(h)
+            let (jane, ticketID) = try await h.startConversation()
             let events = NIOLockedValueBox<[JSONValue]>([])
             let socket = try await LiveClient.connect(h, token: h.parley.agent) { event in events.withLockedValue { $0.append(event) } }
 
@@ -143,14 +125,14 @@ struct OutboundTests {
             _ = try await h.userSends(jane, ["type": "text", "text": "still there?"])
             _ = try await h.reply(ticketID, "Yes!")
             try await h.flushOutbox()
-            #expect(try await waitForDelivery(h, ticketID: ticketID, status: "delivered")?["body"] == "Yes!")
+            #expect(try await h.waitForDelivery(ticketID: ticketID, status: "delivered")?["body"] == "Yes!")
             #expect(await h.simulator.stats().windowViolations == 0)
         }
     }
 
     @Test func templatesReachTheUserOutsideTheWindowWhenEnabled() async throws {
         try await ChannelHarness.with { h in
-            let (jane, ticketID) = try await startConversation(h)
+            let (jane, ticketID) = try await h.startConversation()
             await h.simulator.advanceClock(by: 30 * 3600)
             let template: JSONValue = ["template": ["name": "ticket_update", "language": "en_US", "parameters": ["Jane", "#7"]]]
             let off = try await h.parley.send(.POST, "/api/v2/tickets/\(ticketID)/whatsapp/template", as: .token(h.parley.agent), json: template)
@@ -178,7 +160,7 @@ struct OutboundTests {
             let events = sent.json["audit"]?["events"]?.arrayValue ?? []
             #expect(events.contains { $0["event"] == "template_sent" && $0["paid"] == true })
             try await h.flushOutbox()
-            let delivered = try await waitForDelivery(h, ticketID: ticketID, status: "delivered")
+            let delivered = try await h.waitForDelivery(ticketID: ticketID, status: "delivered")
             #expect(delivered?["body"] == "Hi Jane, ticket #7 was updated.")
             #expect(await h.simulator.inbox(of: jane.bsuid).first?.type == "template")
             #expect(await h.simulator.stats().windowViolations == 0)
@@ -192,7 +174,7 @@ struct OutboundTests {
             let newTicket = try #require(opened.json["ticket"]?["id"]?.intValue)
             _ = await h.simulator.createUser(name: "New Person", phone: "4915100000042")
             try await h.flushOutbox()
-            #expect(try await waitForDelivery(h, ticketID: newTicket, status: "delivered") != nil)
+            #expect(try await h.waitForDelivery(ticketID: newTicket, status: "delivered") != nil)
             let freeForm = try await h.reply(newTicket, "free text to a stranger")
             #expect(freeForm.json["audit"]?["events"]?.arrayValue?.contains { $0["type"] == "DeliveryFailure" } == true)
             #expect(await h.simulator.stats().windowViolations == 0)
@@ -201,7 +183,7 @@ struct OutboundTests {
 
     @Test func transientFaultsAreRetriedToSuccess() async throws {
         try await ChannelHarness.with { h in
-            let (jane, ticketID) = try await startConversation(h)
+            let (jane, ticketID) = try await h.startConversation()
             // No mark-as-read calls here, so the injected faults all hit the reply.
             _ = try await h.parley.send(.PUT, "/api/v2/channels/whatsapp/integrations/\(h.integrationID)", as: .token(h.parley.admin),
                                         json: ["integration": ["mark_read": false]])
@@ -217,13 +199,13 @@ struct OutboundTests {
             let row = try await OutboxModel.query(on: h.parley.app.db).filter(\.$kind == "message").first()
             #expect(row?.status == "sent")
             #expect(row?.attempts == 3)
-            #expect(try await waitForDelivery(h, ticketID: ticketID, status: "delivered") != nil)
+            #expect(try await h.waitForDelivery(ticketID: ticketID, status: "delivered") != nil)
         }
     }
 
     @Test func aPermanentErrorEndsFailedWithCodeAndTitle() async throws {
         try await ChannelHarness.with { h in
-            let (_, ticketID) = try await startConversation(h)
+            let (_, ticketID) = try await h.startConversation()
             _ = try await h.parley.send(.PUT, "/api/v2/channels/whatsapp/integrations/\(h.integrationID)", as: .token(h.parley.admin),
                                         json: ["integration": ["access_token": "revoked-token"]])
             _ = try await h.reply(ticketID, "will not go")
@@ -241,7 +223,7 @@ struct OutboundTests {
 
     @Test func attachmentsGoOutAndUnsupportedFilesAreRefusedFirst() async throws {
         try await ChannelHarness.with { h in
-            let (jane, ticketID) = try await startConversation(h)
+            let (jane, ticketID) = try await h.startConversation()
             var png = HTTPHeaders()
             png.contentType = .png
             let image = try await h.parley.send(.POST, "/api/v2/uploads?filename=receipt.png", as: .token(h.parley.agent),
@@ -267,7 +249,7 @@ struct OutboundTests {
 
     @Test func usernameUsersAreAnsweredByBSUID() async throws {
         try await ChannelHarness.with { h in
-            let (kim, ticketID) = try await startConversation(h, phone: nil)
+            let (kim, ticketID) = try await h.startConversation(phone: nil)
             _ = try await h.reply(ticketID, "Hi Kim")
             try await h.flushOutbox()
             let inbox = await h.simulator.inbox(of: kim.bsuid)

@@ -75,6 +75,41 @@ struct StatusTests {
         }
     }
 
+    /// The reference's exact shape (§11): a failed status with no `contacts` and, for a send to a phone number, no
+    /// `recipient_user_id`. Parley matches it by message id alone. The simulator reports the failure before it
+    /// answers the send, so the status races the outbox storing "sent": several replies give the race room.
+    @Test func aFailedStatusWithoutContactsIsRecorded() async throws {
+        try await ChannelHarness.with { h in
+            let (jane, ticketID) = try await h.startConversation()
+            await h.simulator.setFailedStatusContacts(false)
+            await h.simulator.removeUser(jane.bsuid)  // Jane left WhatsApp: Meta accepts the send, then fails it.
+            let replies = 10
+            for index in 1...replies {
+                #expect(try await h.reply(ticketID, "Are you still there? (\(index))").status == .ok)
+            }
+            try await h.flushOutbox()
+
+            _ = try await h.waitForDelivery(ticketID: ticketID, status: "failed")
+            let deadline = Date().addingTimeInterval(5)
+            var sent = try await h.comments(ticketID).dropFirst()
+            while sent.contains(where: { $0["delivery_status"] != "failed" }) && Date() < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                sent = try await h.comments(ticketID).dropFirst()
+            }
+            #expect(sent.count == replies)
+            #expect(sent.map { $0["delivery_status"] } == Array(repeating: "failed", count: replies), "none left as sent")
+            #expect(sent.allSatisfy { $0["delivery_error"]?["code"] == 131026 })
+            let failures = try await h.audits(ticketID).flatMap { $0["events"]?.arrayValue ?? [] }.filter { $0["type"] == "DeliveryFailure" }
+            #expect(failures.count == replies)
+            #expect(failures.allSatisfy { $0["code"] == 131026 })
+
+            // The simulator's tests check that this mode leaves `contacts` out; Parley kept nothing aside as unmatched.
+            #expect(await h.simulator.failedStatusContacts == false)
+            let unmatched = try await WebhookRecordModel.query(on: h.parley.app.db).filter(\.$field == "status_unmatched").count()
+            #expect(unmatched == 0)
+        }
+    }
+
     @Test func statusesForUnknownMessagesAreKeptForLater() async throws {
         try await ChannelHarness.with { h in
             #expect(try await h.post(Self.statusBody("wamid.notyet", "delivered")).status == .ok)

@@ -73,6 +73,34 @@ struct SimHarness {
         try await call(.POST, "/v21.0/\(SimHarness.phoneID)/messages", json: message)
     }
 
+    /// Runs `body` with the simulator on a real loopback port (its base URL given), for what only a real HTTP server
+    /// enforces — such as body size limits, which the in-memory test client does not apply.
+    func overHTTP(_ body: (String) async throws -> Void) async throws {
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let base = "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)"
+        do {
+            try await body(base)
+        } catch {
+            await app.server.shutdown()
+            throw error
+        }
+        await app.server.shutdown()
+    }
+
+    /// `POST /{phone-number-id}/media` as a multipart form, like Meta's clients send it.
+    func upload(_ bytes: Data, type: String, filename: String) async throws -> Reply {
+        let boundary = "XyZ"
+        var body = ByteBuffer()
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\nwhatsapp\r\n")
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n\(type)\r\n")
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n")
+        body.writeBytes(bytes)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return try await call(.POST, "/v21.0/\(SimHarness.phoneID)/media", headers: headers, raw: body)
+    }
+
     func text(to phone: String, _ body: String = "Hello") -> JSONValue {
         ["messaging_product": "whatsapp", "to": .string(phone), "type": "text", "text": ["body": .string(body)]]
     }

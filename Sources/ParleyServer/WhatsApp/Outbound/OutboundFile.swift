@@ -1,4 +1,5 @@
 import Foundation
+import WhatsAppCloud
 
 /// How a file goes out on WhatsApp: as image, video, audio or document, by its type and within WhatsApp's limits.
 enum OutboundFile {
@@ -8,20 +9,10 @@ enum OutboundFile {
         var takesCaption: Bool { name != "audio" && name != "sticker" }
     }
 
+    /// Agents attach files, not stickers: a WebP picture is not sent as a sticker.
     static func kind(contentType: String) -> Kind? {
-        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        switch type {
-        case "image/jpeg", "image/png": return Kind(name: "image", limit: 5 * 1_048_576)
-        case "video/mp4", "video/3gpp": return Kind(name: "video", limit: 16 * 1_048_576)
-        case "audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg": return Kind(name: "audio", limit: 16 * 1_048_576)
-        case "text/plain", "application/pdf", "application/msword", "application/vnd.ms-excel",
-            "application/vnd.ms-powerpoint",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation":
-            return Kind(name: "document", limit: 100 * 1_048_576)
-        default: return nil
-        }
+        guard let kind = MediaKind(mimeType: contentType), kind != .sticker else { return nil }
+        return Kind(name: kind.rawValue, limit: kind.maxBytes())
     }
 
     /// Why a file cannot be sent, or nil when it can.

@@ -247,6 +247,11 @@ final class OutboxWorker: Sendable {
                     row.status = "sent"
                     row.sentAt = now
                     row.lastError = nil
+                    // Locked first: a status webhook for this comment may be committing right now (on PostgreSQL),
+                    // and writing "sent" over its "failed" lost the failure.
+                    if let commentID = row.commentID {
+                        try await db.lockRow(in: CommentModel.schema, id: commentID)
+                    }
                     if let commentID = row.commentID, let comment = try await CommentModel.find(commentID, on: db) {
                         try await row.save(on: db)
                         let current = comment.deliveryStatus.flatMap(DeliveryStatus.init(rawValue:)) ?? .queued
