@@ -10,7 +10,6 @@ import WhatsAppSimulator
 
 @Suite("WhatsApp outbound")
 struct OutboundTests {
-    /// Waits until the comment reaches `status` (status webhooks arrive asynchronously).
     @Test func aReplyInsideTheWindowIsDeliveredAndReadTicksFollow() async throws {
         try await ChannelHarness.with { h in
             let (jane, ticketID) = try await h.startConversation()
@@ -43,7 +42,7 @@ struct OutboundTests {
     /// WhatsApp refuses texts over 4,096 characters: a longer reply reaches the user whole, in several messages.
     @Test func aLongReplyGoesOutInSeveralMessages() async throws {
         try await ChannelHarness.with { h in
-            let (jane, ticketID) = try await startConversation(h)
+            let (jane, ticketID) = try await h.startConversation()
             let paragraph = Array(repeating: "Thank you for waiting", count: 150).joined(separator: " ")
             let text = paragraph + "\n\n" + paragraph
             #expect(text.count > 6000)
@@ -51,7 +50,7 @@ struct OutboundTests {
             try await h.flushOutbox()
             let bodies = await h.simulator.inbox(of: jane.bsuid).compactMap { $0.body["text"]?["body"]?.stringValue }
             #expect(bodies == [paragraph, paragraph])
-            #expect(try await waitForDelivery(h, ticketID: ticketID, status: "delivered")?["delivery_status"] == "delivered")
+            #expect(try await h.waitForDelivery(ticketID: ticketID, status: "delivered")?["delivery_status"] == "delivered")
         }
     }
 
@@ -59,7 +58,7 @@ struct OutboundTests {
     /// phone once (on PostgreSQL with `FOR UPDATE SKIP LOCKED`; on SQLite the single writer does the same).
     @Test func workersSharingTheOutboxClaimDisjointRowsAndSendEachReplyOnce() async throws {
         try await ChannelHarness.with(rate: 1000, throughput: 1000) { h in
-            let (jane, ticketID) = try await startConversation(h)
+            let (jane, ticketID) = try await h.startConversation()
             for index in 0..<30 { #expect(try await h.reply(ticketID, "reply \(index)").status == .ok) }
             let app = h.parley.app
             let workers = (0..<3).map { _ in OutboxWorker(application: app, graph: app.parley.outbox.graph, ratePerSecond: 1000) }
