@@ -9,7 +9,10 @@ import Vapor
 public enum DatabaseSetup {
     public static func use(_ settings: ParleySettings, sqlitePath: String? = nil, on app: Application) throws {
         if settings.usesPostgres, let url = settings.databaseURL {
-            app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
+            // One connection per event loop (the driver's default) queues every request behind the slowest
+            // transaction, and a person's webhooks wait on each other's lock while holding theirs.
+            app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30),
+                                            sqlLogLevel: .trace), as: .psql)
         } else {
             app.databases.use(.sqlite(.file(sqlitePath ?? settings.sqlitePath), sqlLogLevel: .trace), as: .sqlite)
         }

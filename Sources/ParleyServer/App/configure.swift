@@ -32,6 +32,7 @@ public func configure(
     app.migrations.add(AddWhatsAppOutbound())
     app.migrations.add(AddRules())
     app.migrations.add(AddLookupIndexes())
+    app.migrations.add(AddSharedRateSlots())
     try await app.autoMigrate()
 
     app.sessions.use { _ in ParleySessionDriver() }

@@ -24,7 +24,10 @@ final class OutboxWorker: Sendable {
     init(application: Application, graph: any GraphAPI, ratePerSecond: Double) {
         self.application = application
         self.graph = graph
-        self.limiter = RateLimiter(ratePerSecond: ratePerSecond)
+        // On PostgreSQL other instances may send for the same numbers: the limit is shared through the database.
+        self.limiter = RateLimiter(ratePerSecond: ratePerSecond, shared: SharedRateSlots {
+            (application.db as? SQLDatabase).flatMap { $0.dialect.name == "postgresql" ? $0 : nil }
+        })
     }
 
     private var parley: ParleyServices { application.parley }

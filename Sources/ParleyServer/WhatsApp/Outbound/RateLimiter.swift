@@ -8,8 +8,13 @@ actor RateLimiter {
 
     private var rate: Double
     private var recent: [Int: [Date]] = [:]
+    /// Other instances' sends, on PostgreSQL.
+    private let shared: SharedRateSlots?
 
-    init(ratePerSecond: Double) { rate = max(1, ratePerSecond) }
+    init(ratePerSecond: Double, shared: SharedRateSlots? = nil) {
+        rate = max(1, ratePerSecond)
+        self.shared = shared
+    }
 
     func setRate(_ ratePerSecond: Double) { rate = max(1, ratePerSecond) }
     var ratePerSecond: Double { rate }
@@ -27,10 +32,20 @@ actor RateLimiter {
             if sends.count < Int(rate) {
                 sends.append(now)
                 recent[key] = sends
+                await waitForSharedSlot(key)
                 return
             }
             recent[key] = sends
             let wait = Self.window - now.timeIntervalSince(sends[0])
+            try? await Task.sleep(for: .microseconds(Int64(max(0.0005, wait) * 1_000_000)))
+        }
+    }
+
+    /// The number's budget across instances; when the database cannot be asked, this instance's limit still holds.
+    private func waitForSharedSlot(_ key: Int) async {
+        guard let shared else { return }
+        while true {
+            guard let wait = try? await shared.take(key, rate: rate), wait > 0 else { return }
             try? await Task.sleep(for: .microseconds(Int64(max(0.0005, wait) * 1_000_000)))
         }
     }
