@@ -106,7 +106,7 @@ struct InboundService {
         }
         return try await db.transaction { db -> (Int, Int?) in
             if let sender = message.fromUserID ?? contact?.userID ?? message.from ?? contact?.waID {
-                try await db.lockConversation("\(integration.id ?? 0):\(sender)")
+                try await db.lockUntilCommit("conversation:\(integration.id ?? 0):\(sender)")
             }
             let entry = try await claim(wamid, kind: message.type, integration: integration, on: db)
             let inbound = InboundService(db: db, now: now, logger: logger)
@@ -327,7 +327,7 @@ struct InboundService {
     private func handleCall(_ call: CallEvent, contact: Contact?, integration: WhatsAppIntegrationModel) async throws {
         try await db.transaction { db in
             if let caller = contact?.userID ?? call.from ?? contact?.waID {
-                try await db.lockConversation("\(integration.id ?? 0):\(caller)")
+                try await db.lockUntilCommit("conversation:\(integration.id ?? 0):\(caller)")
             }
             _ = try await claim("\(call.id):\(call.event ?? "event")", kind: "call", integration: integration, on: db)
             guard call.event == nil || call.event == "connect" else { return }

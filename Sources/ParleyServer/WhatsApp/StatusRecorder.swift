@@ -16,6 +16,9 @@ struct StatusRecorder {
     func record(_ status: StatusUpdate, integration: WhatsAppIntegrationModel) async throws -> JSONValue? {
         guard let reported = DeliveryStatus(whatsApp: status.status) else { return nil }
         return try await db.transaction { db -> JSONValue? in
+            // The outbox records a sent part under the same lock: either it committed the part before this
+            // look-up, or it finds this status kept aside once it has (never neither).
+            try await db.lockUntilCommit("message:\(status.id)")
             var part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first()
             var found: CommentModel?
             if let part { found = try await CommentModel.find(part.commentID, on: db) }

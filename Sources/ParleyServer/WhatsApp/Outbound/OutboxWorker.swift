@@ -166,7 +166,8 @@ final class OutboxWorker: Sendable {
             let progress = sentParts
             let stillOurs = try await parley.writeGate.run { [db] in
                 try await db.transaction { db -> Bool in
-                    // Recorded whatever happens next: WhatsApp has this message.
+                    // Recorded whatever happens next: WhatsApp has this message. (The lock: see StatusRecorder.)
+                    try await db.lockUntilCommit("message:\(wamid)")
                     try await OutboundMessageIDModel(wamid: wamid, commentID: commentID).create(on: db)
                     if comment.externalMessageID == nil {
                         comment.externalMessageID = wamid
