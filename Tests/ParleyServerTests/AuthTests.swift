@@ -188,17 +188,32 @@ struct LoginThrottleTests {
     @Test func locksAfterTheLimitAndOpensWhenTheWindowPasses() {
         let throttle = LoginThrottle()
         let start = Date(timeIntervalSince1970: 1_000_000)
+        let ana = LoginThrottle.keys(email: "Ana@example.com", address: "10.0.0.1")
         for second in 0..<(LoginThrottle.maxFailures - 1) {
-            throttle.recordFailure(["email:a"], now: start.addingTimeInterval(Double(second)))
+            throttle.recordFailure(ana, now: start.addingTimeInterval(Double(second)))
         }
-        #expect(throttle.lockedFor(["email:a"], now: start.addingTimeInterval(10)) == nil)
-        throttle.recordFailure(["email:a"], now: start.addingTimeInterval(10))
-        let wait = throttle.lockedFor(["email:a", "ip:x"], now: start.addingTimeInterval(20))
-        #expect(wait == LoginThrottle.window - 20)
-        #expect(throttle.lockedFor(["email:b"], now: start.addingTimeInterval(20)) == nil)
-        #expect(throttle.lockedFor(["email:a"], now: start.addingTimeInterval(LoginThrottle.window + 11)) == nil)
-        throttle.recordFailure(["email:c"], now: start)
-        throttle.recordSuccess(["email:c"])
-        #expect(throttle.lockedFor(["email:c"], now: start) == nil)
+        #expect(throttle.lockedFor(ana, now: start.addingTimeInterval(10)) == nil)
+        throttle.recordFailure(ana, now: start.addingTimeInterval(10))
+        #expect(throttle.lockedFor(LoginThrottle.keys(email: "ana@example.com", address: "10.0.0.1"),
+                                   now: start.addingTimeInterval(20)) == LoginThrottle.window - 20)
+        #expect(throttle.lockedFor(LoginThrottle.keys(email: "bo@example.com", address: "10.0.0.1"),
+                                   now: start.addingTimeInterval(20)) == nil, "other accounts from that address may still try")
+        #expect(throttle.lockedFor(LoginThrottle.keys(email: "ana@example.com", address: "10.0.0.2"),
+                                   now: start.addingTimeInterval(20)) == nil, "a stranger's guesses do not lock Ana out")
+        #expect(throttle.lockedFor(ana, now: start.addingTimeInterval(LoginThrottle.window + 11)) == nil)
+        let cleared = LoginThrottle.keys(email: "c@example.com", address: "10.0.0.3")
+        throttle.recordFailure(cleared, now: start)
+        throttle.recordSuccess(cleared)
+        #expect(throttle.lockedFor(cleared, now: start) == nil)
+    }
+
+    @Test func anAddressGuessingAcrossAccountsIsStopped() {
+        let throttle = LoginThrottle()
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        for index in 0..<LoginThrottle.maxFailuresPerAddress {
+            throttle.recordFailure(LoginThrottle.keys(email: "user\(index)@example.com", address: "10.9.9.9"), now: start)
+        }
+        #expect(throttle.lockedFor(LoginThrottle.keys(email: "new@example.com", address: "10.9.9.9"), now: start) != nil)
+        #expect(throttle.lockedFor(LoginThrottle.keys(email: "new@example.com", address: "10.9.9.8"), now: start) == nil)
     }
 }

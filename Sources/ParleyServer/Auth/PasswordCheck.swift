@@ -3,10 +3,10 @@ import Vapor
 
 /// Email and password sign-in, shared by HTTP Basic and the sign-in form.
 enum PasswordCheck {
-    /// Throws 429 while the account or the address is locked out after repeated wrong passwords.
+    /// Throws 429 while the account (from this address) or the address is locked out after repeated wrong passwords.
     static func user(email: String, password: String, on request: Request) async throws -> UserModel? {
         let throttle = request.parley.loginThrottle
-        let keys = ["email:" + email.lowercased(), "ip:" + (request.remoteAddress?.ipAddress ?? "unknown")]
+        let keys = LoginThrottle.keys(email: email, address: request.remoteAddress?.ipAddress ?? "unknown")
         let now = Date()
         if let wait = throttle.lockedFor(keys, now: now) {
             let minutes = Int((wait / 60).rounded(.up))

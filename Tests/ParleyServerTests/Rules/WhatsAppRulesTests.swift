@@ -16,6 +16,14 @@ struct WhatsAppRulesTests {
         #expect(enabled.status == .ok)
     }
 
+    /// Whether a live `delivery.failed` for the ticket reached the agent's socket within 3 seconds.
+    func heardFailure(_ events: NIOLockedValueBox<[JSONValue]>, on ticketID: Int) async throws -> Bool {
+        let heard = { events.withLockedValue { $0.contains { $0["type"] == "delivery.failed" && $0["ticket_id"] == .int(ticketID) } } }
+        let deadline = Date().addingTimeInterval(3)
+        while Date() < deadline && !heard() { try await Task.sleep(for: .milliseconds(20)) }
+        return heard()
+    }
+
     @Test func aTriggerFiresOnAnInboundWhatsAppMessage() async throws {
         try await ChannelHarness.with { h in
             try await enable(h, "trigger", titled: "Tag new WhatsApp tickets")
@@ -75,11 +83,7 @@ struct WhatsAppRulesTests {
             try await h.flushOutbox()
             #expect(await h.simulator.inbox(of: jane.bsuid).count == 1)
             #expect(await h.simulator.stats().windowViolations == 0)
-            let deadline = Date().addingTimeInterval(3)
-            while Date() < deadline && !events.withLockedValue({ $0.contains { $0["type"] == "delivery.failed" } }) {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(events.withLockedValue { $0.contains { $0["type"] == "delivery.failed" && $0["ticket_id"] == .int(ticketID) } })
+            #expect(try await heardFailure(events, on: ticketID))
             try await socket.close()
         }
     }
@@ -152,11 +156,7 @@ struct WhatsAppRulesTests {
             try await h.flushOutbox()
             #expect(await h.simulator.inbox(of: jane.bsuid).isEmpty)
             #expect(await h.simulator.stats().windowViolations == 0)
-            let deadline = Date().addingTimeInterval(3)
-            while Date() < deadline && !events.withLockedValue({ $0.contains { $0["type"] == "delivery.failed" } }) {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(events.withLockedValue { $0.contains { $0["type"] == "delivery.failed" && $0["ticket_id"] == .int(ticketID) } })
+            #expect(try await heardFailure(events, on: ticketID))
             try await socket.close()
         }
     }
