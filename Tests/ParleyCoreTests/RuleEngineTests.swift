@@ -137,6 +137,12 @@ struct RuleEngineTests {
         #expect(effects.comments == [NewComment(body: "Hi Jane, ticket 42 is with Alex", isPublic: false)])
         #expect(effects.webhooks == [.init(id: "3", body: "{\"ticket\": 42, \"title\": \"Printer on fire\"}")])
         #expect(effects.templates.first?["parameters"] == ["Jane Roe", "#42"])
+        let byCustomer = RuleEngine.apply([RuleAction(field: "assignee_id", value: "current_user")],
+                                          in: context { $0.currentUserIsStaff = false; $0.currentUserID = 9 })
+        #expect(byCustomer.update.assigneeID == nil, "the customer who wrote is never made the assignee")
+        #expect(RuleEngine.problems(conditions: nil, actions: [RuleAction(field: "assignee_id", value: "bogus")], kind: .macro)
+            == ["actions[0]: assignee_id must be an id, current_user or empty"])
+        #expect(RuleEngine.problems(conditions: nil, actions: [RuleAction(field: "group_id", value: 4)], kind: .macro).isEmpty)
         let quoted = RuleEngine.apply([
             RuleAction(field: "notification_webhook", value: ["3", "{\"title\": \"{{ticket.title}}\"}"]),
             RuleAction(field: "notification_webhook", value: ["4", "Title: {{ticket.title}}"]),

@@ -51,16 +51,19 @@ public struct RuleContext: Sendable {
     /// Who made the update (`current_user` in actions and placeholders).
     public var currentUserID: Int?
     public var currentUserName: String?
+    /// Only an agent can be assigned: `assignee_id current_user` on an end user's message changes nothing.
+    public var currentUserIsStaff: Bool
     public var now: Date
 
     public init(facts: TicketFacts, previous: TicketSnapshot? = nil, updateType: UpdateType = .change, comment: NewComment? = nil,
-                currentUserID: Int? = nil, currentUserName: String? = nil, now: Date) {
+                currentUserID: Int? = nil, currentUserName: String? = nil, currentUserIsStaff: Bool = true, now: Date) {
         self.facts = facts
         self.previous = previous ?? facts.ticket
         self.updateType = updateType
         self.comment = comment
         self.currentUserID = currentUserID
         self.currentUserName = currentUserName
+        self.currentUserIsStaff = currentUserIsStaff
         self.now = now
     }
 }

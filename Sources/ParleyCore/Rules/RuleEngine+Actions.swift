@@ -17,7 +17,11 @@ extension RuleEngine {
             case "type": effects.update.type = .some(TicketType(rawValue: value.lowercased()))
             case "group_id": effects.update.groupID = .some(Int(value))
             case "assignee_id":
-                effects.update.assigneeID = .some(value == "current_user" ? context.currentUserID : Int(value))
+                if value == "current_user" {
+                    if context.currentUserIsStaff, let agent = context.currentUserID { effects.update.assigneeID = .some(agent) }
+                } else {
+                    effects.update.assigneeID = .some(Int(value))
+                }
             case "set_tags":
                 tags = TagList.normalize(tagWords(action.value))
                 tagsTouched = true

@@ -56,6 +56,10 @@ extension RuleEngine {
             return TicketPriority(rawValue: value.lowercased()) == nil && !value.isEmpty ? "priority must be one of low, normal, high, urgent" : nil
         case "type":
             return TicketType(rawValue: value.lowercased()) == nil && !value.isEmpty ? "type must be one of problem, incident, question, task" : nil
+        case "assignee_id", "group_id":
+            // An id, or empty to clear (and current_user for the assignee); anything else would silently unassign.
+            let allowed = value.isEmpty || Int(value) != nil || (action.field == "assignee_id" && value == "current_user")
+            return allowed ? nil : "\(action.field) must be an id\(action.field == "assignee_id" ? ", current_user" : "") or empty"
         case "whatsapp_template":
             return action.value["name"]?.stringValue?.isEmpty ?? true ? "whatsapp_template needs {\"name\", \"language\", \"parameters\"}" : nil
         default:

@@ -40,6 +40,7 @@ struct RuleApplier {
             }
         }
         let ticketID = try ticket.requireID()
+        var notifications: [AuditEvent] = []
         for webhook in effects.webhooks {
             guard let id = Int(webhook.id), let target = try await WebhookTargetModel.find(id, on: db), target.status == "active" else {
                 notes.append("webhook \(webhook.id) does not exist or is inactive")
@@ -54,6 +55,11 @@ struct RuleApplier {
             delivery.nextAttemptAt = now
             delivery.createdAt = now
             try await delivery.create(on: db)
+            // Zendesk's Notification event: who was told, by which rule (the call itself happens after the commit).
+            notifications.append(AuditEvent(type: .notification, data: [
+                "webhook_id": .int(try target.requireID()), "subject": .string(target.name), "via_rule": .string(rule.title),
+                "notification_id": JSONValue(delivery.id),
+            ]))
         }
         var fired: [String: JSONValue] = [
             "rule_type": .string(rule.kind), "rule_id": .int(rule.id), "title": .string(rule.title),
@@ -64,6 +70,7 @@ struct RuleApplier {
         events.append(AuditEvent(type: .ruleFired, data: fired))
         events += changes
         events += comments.map { .comment(isPublic: $0.isPublic) }
+        events += notifications
         return (events, comments)
     }
 

@@ -128,7 +128,7 @@ struct TicketService {
                 let context = RuleContext(
                     facts: try await loader.facts(for: ticket, incoming: comment.map { ($0, $0.authorID ?? actor.userID) }),
                     previous: previous, updateType: updateType, comment: comment,
-                    currentUserID: actor.userID, currentUserName: actorName, now: now)
+                    currentUserID: actor.userID, currentUserName: actorName, currentUserIsStaff: actor.isStaff, now: now)
                 let firings = TriggerCycle.run(triggers.map(\.trigger), context: context)
                 for firing in firings {
                     let (ruleEvents, ruleComments) = try await RuleApplier(db: db, now: now)

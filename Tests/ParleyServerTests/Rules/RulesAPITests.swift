@@ -151,6 +151,10 @@ struct RulesAPITests {
                 #expect(received.withLockedValue { $0 } == ["{\"ticket\": \(ticketID), \"subject\": \"Webhook me\"}"])
                 let delivery = try await NotificationModel.query(on: t.app.db).first()
                 #expect(delivery?.status == "sent", "\(delivery?.lastError ?? "") \(delivery?.attempts ?? -1)")
+                let audits = try await t.send(.GET, "/api/v2/tickets/\(ticketID)/audits", as: .token(t.agent)).json["audits"]
+                let notice = audits?.arrayValue?.flatMap { $0["events"]?.arrayValue ?? [] }.first { $0["type"] == "Notification" }
+                #expect(notice?["subject"] == "Slack bridge", "the event log names who was told: \(String(describing: notice))")
+                #expect(notice?["via_rule"] == "Tell the bridge")
             }
         } catch {
             await receiver.server.shutdown()
