@@ -25,6 +25,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Comments per seeded ticket.") var commentsPerTicket: Int?
     @Option(help: "Agent replies in the outbound scenario.") var replies: Int?
     @Option(help: "Write the tables (Markdown) to this file as well.") var output: String?
+    @Option(help: ArgumentHelp("Run only these scenarios (comma-separated: \(BenchScenario.allCases.map(\.rawValue).joined(separator: ", "))).",
+                               valueName: "scenarios"))
+    var only: String?
 
     func run() async throws {
         guard let executable = Bundle.main.executablePath else { throw ValidationError("cannot find this program's path") }
@@ -36,6 +39,16 @@ struct BenchCommand: AsyncParsableCommand {
         if let seedTickets { settings.seedTickets = seedTickets }
         if let commentsPerTicket { settings.commentsPerTicket = commentsPerTicket }
         if let replies { settings.replies = replies }
+        if let only {
+            var chosen = Set<BenchScenario>()
+            for name in only.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let scenario = BenchScenario(rawValue: name) else {
+                    throw ValidationError("unknown scenario \"\(name)\" in --only; choose from \(BenchScenario.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                chosen.insert(scenario)
+            }
+            settings.scenarios = chosen
+        }
         settings.stores = (skipSqlite ? [] : [.sqlite]) + (postgresURL.map { [.postgres($0)] } ?? [])
         guard !settings.stores.isEmpty else { throw ValidationError("nothing to run: --skip-sqlite needs --postgres-url") }
 

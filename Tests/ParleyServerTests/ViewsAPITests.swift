@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import ParleyCore
 @testable import ParleyServer
@@ -43,7 +44,7 @@ struct ViewsAPITests {
         }
     }
 
-    @Test func searchIgnoresCaseAndFindsSubjectsCommentsAndRequesters() async throws {
+    @Test func searchFindsWholeWordsInSubjectsCommentsAndRequesters() async throws {
         try await TestApp.with { parley in
             let printer = try #require(try await parley.createTicket(subject: "Printer on fire", body: "smoke everywhere")["id"]?.intValue)
             let toner = try #require(try await parley.createTicket(subject: "Supplies", body: "Out of TONER again")["id"]?.intValue)
@@ -56,13 +57,86 @@ struct ViewsAPITests {
             }
             #expect(try await search("PRINTER") == [printer], "case does not matter, on PostgreSQL too")
             #expect(try await search("toner") == [toner], "comments are searched")
-            #expect(try await search("50%") == [discount], "a % in the query is a character, not a wildcard")
-            #expect(try await search("0%") == [discount])
+            #expect(try await search("out again") == [toner], "every word, not next to each other")
+            #expect(try await search("toner fire") == [], "every word must be in one text")
+            #expect(try await search("print") == [], "whole words")
+            #expect(try await search("print*") == [printer], "a trailing * finds words starting so")
+            #expect(try await search("50%") == [discount], "the % is not a wildcard")
+            #expect(try await search("0%") == [], "whole words: 0 is not 50")
             #expect(try await search("_") == [])
+            #expect(try await search("\"fire\" OR NOT smoke") == [], "FTS operators are plain words")
+            #expect(try await search("status:open toner") == [toner], "Zendesk filters are left out")
+            #expect(try await search("\(discount)") == [discount], "a ticket number")
             let requester = try await parley.send(.GET, "/api/v2/users/\(parley.endUser.id)", as: .token(parley.agent)).json["user"]
             let email = try #require(requester?["email"]?.stringValue)
             #expect(try await search(email) == [printer, toner, discount].sorted(), "a requester's email finds their tickets")
+            let name = try #require(requester?["name"]?.stringValue?.split(separator: " ").first.map(String.init))
+            #expect(try await search(name) == [printer, toner, discount].sorted(), "a requester's name finds their tickets")
+
+            // Edited texts are searched as they are now: a redacted word is gone from search too.
+            let comment = try #require(try await CommentModel.query(on: parley.app.db).filter(\.$ticketID == toner).first())
+            comment.body = "Out of ink again"
+            try await comment.save(on: parley.app.db)
+            #expect(try await search("toner") == [])
+            #expect(try await search("ink") == [toner])
+            let ticket = try #require(try await TicketModel.find(printer, on: parley.app.db))
+            ticket.subject = "Scanner jammed"
+            try await ticket.save(on: parley.app.db)
+            #expect(try await search("printer") == [])
+            #expect(try await search("scanner") == [printer])
             #expect(try await parley.send(.GET, "/api/v2/search?query=", as: .token(parley.agent)).status == .badRequest)
+        }
+    }
+
+    /// The counts the database keeps for the views (`ticket_counts`, maintained by triggers) against a count of
+    /// the tickets themselves, after creating, updating (status and assignee, alone and together) and deleting.
+    @Test func keptCountsMatchTheTickets() async throws {
+        try await TestApp.with { parley in
+            let statuses = ["new", "open", "pending", "hold", "solved", "closed"]
+            let assignees: [Int?] = [nil, parley.agent.id, parley.admin.id]
+            var generator = SystemRandomNumberGenerator()
+            var created: [TicketModel] = []
+            for index in 0..<60 {
+                let ticket = TicketModel()
+                ticket.subject = "Ticket \(index)"
+                ticket.status = statuses.randomElement(using: &generator)!
+                ticket.assigneeID = assignees.randomElement(using: &generator)!
+                ticket.requesterID = parley.endUser.id
+                ticket.submitterID = parley.endUser.id
+                ticket.tagsText = ""
+                ticket.viaChannel = "web"
+                ticket.createdAt = Date()
+                ticket.updatedAt = Date()
+                try await ticket.create(on: parley.app.db)
+                created.append(ticket)
+            }
+            for _ in 0..<120 {
+                let ticket = created.randomElement(using: &generator)!
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0: ticket.status = statuses.randomElement(using: &generator)!
+                case 1: ticket.assigneeID = assignees.randomElement(using: &generator)!
+                case 2:
+                    ticket.status = statuses.randomElement(using: &generator)!
+                    ticket.assigneeID = assignees.randomElement(using: &generator)!
+                default: ticket.subject = "Touched"
+                }
+                try await ticket.save(on: parley.app.db)
+            }
+            for ticket in created.prefix(10) { try await ticket.delete(on: parley.app.db) }
+            for status in statuses {
+                for assignee in assignees {
+                    let kept = try await TicketCounts(statuses: [status], assignee: assignee.map { .user($0) } ?? .nobody)
+                        .count(on: parley.app.db)
+                    let counted = try await TicketModel.query(on: parley.app.db).filter(\.$status == status)
+                        .filter(\.$assigneeID == assignee).count()
+                    #expect(kept == counted, "\(status), assignee \(assignee.map(String.init) ?? "none")")
+                }
+                let all = try await TicketCounts(statuses: [status], assignee: .anyone).count(on: parley.app.db)
+                #expect(all == (try await TicketModel.query(on: parley.app.db).filter(\.$status == status).count()))
+            }
+            let views = try await counts(parley)
+            let open = try await TicketModel.query(on: parley.app.db).filter(\.$status ~~ ["new", "open"]).count()
+            #expect(views["open"] == open && open > 0)
         }
     }
 }

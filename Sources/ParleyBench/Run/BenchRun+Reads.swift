@@ -31,13 +31,17 @@ extension BenchRun {
         let scenarios: [(String, [RequestTemplate])] = [
             ("reads: view \"Open\", first page (25, newest first)",
              [RequestTemplate(method: "GET", path: "/api/v2/parley/views/open/tickets.json?per_page=25", headers: auth)]),
+            // The interface asks for every view's count whenever a ticket changes.
+            ("reads: the views with their counts",
+             [RequestTemplate(method: "GET", path: "/api/v2/parley/views", headers: auth)]),
             ("reads: a ticket's conversation",
              (0..<200).map { _ in
                  RequestTemplate(method: "GET", path: "/api/v2/tickets/\(Int.random(in: 1...maxID, using: &generator))/comments.json",
                                  headers: auth)
              }),
             ("reads: search (one word)",
-             ["refund", "warranty", "tracking", "coupon", "battery"].map {
+             // Common words and one nobody wrote (which a scan of every comment never finds early).
+             ["refund", "warranty", "tracking", "coupon", "battery", "xylophone"].map {
                  RequestTemplate(method: "GET", path: "/api/v2/search.json?query=\($0)", headers: auth)
              }),
         ]

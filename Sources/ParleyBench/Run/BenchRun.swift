@@ -66,17 +66,22 @@ public final class BenchRun: @unchecked Sendable {
         try await startParley(rate: Self.unlimited)
         try await Task.sleep(for: .seconds(2))
         let idle = parley?.memory.current ?? 0
-        try await measureCeilings()
+        let only = settings.scenarios
+        if only.contains(.ceilings) { try await measureCeilings() }
         try await connect()
-        try await inbound()
-        let peak = parley?.memory.peak ?? 0
-        report.rows.append(BenchRow("memory: idle RSS", count: 1, perSecond: 0, unit: String(format: "%.0f MB", idle),
-                                    target: "≤ 150 MB"))
-        report.rows.append(BenchRow("memory: peak RSS under inbound load", count: 1, perSecond: 0,
-                                    unit: String(format: "%.0f MB", peak), target: "≤ 500 MB"))
-        try await outbound()
-        try await limiter()
-        try await reads()
+        if only.contains(.inbound) {
+            try await inbound()
+            let peak = parley?.memory.peak ?? 0
+            report.rows.append(BenchRow("memory: idle RSS", count: 1, perSecond: 0, unit: String(format: "%.0f MB", idle),
+                                        target: "≤ 150 MB"))
+            report.rows.append(BenchRow("memory: peak RSS under inbound load", count: 1, perSecond: 0,
+                                        unit: String(format: "%.0f MB", peak), target: "≤ 500 MB"))
+        }
+        if only.contains(.outbound) {
+            try await outbound()
+            try await limiter()
+        }
+        if only.contains(.reads) { try await reads() }
     }
 
     func tearDown() async {

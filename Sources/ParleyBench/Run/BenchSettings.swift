@@ -18,6 +18,7 @@ public struct BenchSettings: Sendable {
     public var executable: String
     public var workDirectory: String
     public var stores: [Store] = [.sqlite]
+    public var scenarios = Set(BenchScenario.allCases)
     public var concurrency = 64
     public var messages = 20_000
     public var users = 10_000

@@ -33,6 +33,8 @@ public func configure(
     app.migrations.add(AddRules())
     app.migrations.add(AddLookupIndexes())
     app.migrations.add(AddSharedRateSlots())
+    app.migrations.add(AddTicketCounts())
+    app.migrations.add(AddSearchIndexes())
     try await app.autoMigrate()
 
     app.sessions.use { _ in ParleySessionDriver() }

@@ -11,12 +11,14 @@ struct Paginator<M: Model> where M.IDValue == Int {
 
     private var sortField: SortField<M> { sortFields.first { $0.name == page.sortName } ?? sortFields[0] }
 
+    /// `count` answers how many items the whole list has, when it is known more cheaply than by counting them.
     func list(
-        _ query: QueryBuilder<M>, key: String, render: ([M]) async throws -> [JSONValue]
+        _ query: QueryBuilder<M>, key: String, count counter: (() async throws -> Int)? = nil,
+        render: ([M]) async throws -> [JSONValue]
     ) async throws -> JSONValue {
         switch page.mode {
         case .offset(let number, let perPage):
-            let count = try await query.copy().count()
+            let count = if let counter { try await counter() } else { try await query.copy().count() }
             let items = try await sorted(query, descending: page.descending)
                 .range((number - 1) * perPage..<(number * perPage)).all()
             let hasNext = number * perPage < count
