@@ -32,10 +32,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between automation passes. Env: PARLEY_AUTOMATION_INTERVAL (default 3600)")
     var automationInterval: String?
 
+    @Flag(help: "Let anyone read /metrics, not only a scraper on this machine or an admin. Env: PARLEY_METRICS_PUBLIC=true")
+    var metricsPublic = false
+
     func run() async throws {
         let settings = try options.settings(adding: [
             .hostname: hostname, .port: port, .graphURL: graphURL, .adminEmail: adminEmail, .adminPassword: adminPassword,
             .publicDirectory: publicDir, .whatsappRateLimit: whatsappRateLimit, .automationInterval: automationInterval,
+            .metricsPublic: metricsPublic ? "true" : nil,
         ])
         try await ParleyRunner.serve(settings: settings)
     }

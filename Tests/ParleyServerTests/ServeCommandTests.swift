@@ -24,6 +24,7 @@ struct ServeCommandTests {
         (["--whatsapp-rate-limit", "0"], [String: String](), "Error: --whatsapp-rate-limit: \"0\" is not a rate"),
         ([String](), ["PARLEY_AUTOMATION_INTERVAL": "hourly"], "Error: PARLEY_AUTOMATION_INTERVAL: \"hourly\" is not an interval"),
         (["--public-dir", "/no/such/folder"], [String: String](), "Error: --public-dir: \"/no/such/folder\" is not a directory"),
+        ([String](), ["PARLEY_METRICS_PUBLIC": "maybe"], "Error: PARLEY_METRICS_PUBLIC: \"maybe\" is not true or false"),
     ])
     func badValuesStopServeWithAClearMessage(_ flags: [String], _ environment: [String: String], _ message: String) async throws {
         let dataDirectory = NSTemporaryDirectory() + "parley-serve-" + UUID().uuidString

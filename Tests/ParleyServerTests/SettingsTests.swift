@@ -23,6 +23,7 @@ struct SettingsTests {
         "PARLEY_PUBLIC_DIR": publicDirectory,
         "PARLEY_WHATSAPP_RATE_LIMIT": "12.5",
         "PARLEY_AUTOMATION_INTERVAL": "60",
+        "PARLEY_METRICS_PUBLIC": "true",
     ]
 
     @Test func everySettingHasAVariableAndAFlagOfItsOwn() {
@@ -45,6 +46,7 @@ struct SettingsTests {
         #expect(settings.publicDirectory == nil)
         #expect(settings.whatsappRatePerSecond == 80)
         #expect(settings.automationInterval == 3600)
+        #expect(settings.metricsPublic == false)
     }
 
     @Test func everyVariableIsRead() throws {
@@ -61,6 +63,7 @@ struct SettingsTests {
         #expect(settings.publicDirectory == Self.publicDirectory)
         #expect(settings.whatsappRatePerSecond == 12.5)
         #expect(settings.automationInterval == 60)
+        #expect(settings.metricsPublic == true)
     }
 
     @Test func flagsWinOverVariablesAndEmptyVariablesCountAsUnset() throws {
@@ -90,6 +93,7 @@ struct SettingsTests {
         (.publicDirectory, "/no/such/folder", "not a directory"),
         (.graphURL, "graph.facebook.com", "not an http(s) URL"),
         (.adminEmail, "admin", "not an email address"),
+        (.metricsPublic, "maybe", "not true or false"),
     ]
 
     @Test(arguments: refused)
@@ -108,6 +112,13 @@ struct SettingsTests {
                 #expect(!error.description.contains("hunter2"), "a database password is never repeated")
             }
         }
+    }
+
+    @Test(arguments: [("1", true), ("yes", true), ("ON", true), ("false", false), ("0", false), ("no", false), ("off", false)])
+    func metricsPublicTakesTheUsualSpellingsOfYesAndNo(_ value: String, _ expected: Bool) throws {
+        #expect(try ParleySettings.resolve(environment: ["PARLEY_METRICS_PUBLIC": value]).metricsPublic == expected)
+        #expect(try ParleySettings.resolve(environment: ["PARLEY_METRICS_PUBLIC": "true"], flags: [.metricsPublic: value])
+            .metricsPublic == expected, "a flag wins over its variable")
     }
 
     @Test func theAdminPasswordIsNeverRepeated() {

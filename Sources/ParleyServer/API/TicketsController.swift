@@ -171,6 +171,7 @@ struct TicketsController: RouteCollection {
         if result.queuedDelivery { req.parley.outbox.wake() }
         req.parley.notifications.wake()
         req.parley.live.publish(result.liveEvents())
+        req.parley.metrics.countWindowRefusals(in: result)
     }
 
     static func ticketWithAudit(_ result: TicketService.Result, req: Request) async throws -> JSONValue {

@@ -44,4 +44,5 @@ public struct ParleyServices: Sendable {
     let notifications: NotificationWorker
     let loginThrottle = LoginThrottle()
     let inFlight = InFlightRequests()
+    let metrics = ParleyMetrics()
 }

@@ -14,6 +14,7 @@ public enum ParleySetting: String, CaseIterable, Sendable {
     case publicDirectory = "PARLEY_PUBLIC_DIR"
     case whatsappRateLimit = "PARLEY_WHATSAPP_RATE_LIMIT"
     case automationInterval = "PARLEY_AUTOMATION_INTERVAL"
+    case metricsPublic = "PARLEY_METRICS_PUBLIC"
 
     public var environmentName: String { rawValue }
 
@@ -32,6 +33,7 @@ public enum ParleySetting: String, CaseIterable, Sendable {
         case .publicDirectory: "--public-dir"
         case .whatsappRateLimit: "--whatsapp-rate-limit"
         case .automationInterval: "--automation-interval"
+        case .metricsPublic: "--metrics-public"
         }
     }
 

@@ -85,6 +85,12 @@ extension ParleySettings {
                 throw refuse("\(shown) is not an interval; give seconds between automation passes, above 0 (default 3600)")
             }
             automationInterval = value
+        case .metricsPublic:
+            switch raw.lowercased() {
+            case "true", "1", "yes", "on": metricsPublic = true
+            case "false", "0", "no", "off": metricsPublic = false
+            default: throw refuse("\(shown) is not true or false")
+            }
         }
     }
 }

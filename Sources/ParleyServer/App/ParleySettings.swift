@@ -21,6 +21,8 @@ public struct ParleySettings: Sendable {
     public var whatsappRatePerSecond: Double = 80
     /// Seconds between automation passes (Zendesk runs them hourly).
     public var automationInterval: TimeInterval = 3600
+    /// Whether anyone may read `/metrics`; otherwise only a scraper on this machine or an admin (`MetricsAccess`).
+    public var metricsPublic = false
 
     public init(
         databaseURL: String? = nil, dataDirectory: String = "./parley-data", hostname: String = "127.0.0.1",

@@ -14,6 +14,8 @@ public func configure(
     try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: settings.attachmentsDirectory, withIntermediateDirectories: true)
 
+    // Before the first request: Vapor reports each request through swift-metrics from then on (`/metrics`).
+    SwiftMetricsBackend.installOnce()
     try DatabaseSetup.use(settings, on: app)
     let graph = graph ?? LiveGraphAPI(baseURL: settings.graphURL, client: app.http.client.shared)
     app.parley = ParleyServices(

@@ -2,6 +2,7 @@ import Vapor
 
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
+    try app.register(collection: MetricsController())
     try app.register(collection: SessionController())
     try app.register(collection: WebhookController())
     OpenAPIDocument.route(app)

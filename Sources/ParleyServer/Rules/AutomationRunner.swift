@@ -37,7 +37,9 @@ final class AutomationRunner: Sendable {
             return try await SchedulerLeaseModel.find("automations", on: db)?.holder == claim
         }
         guard won else { return nil }
-        return try await runPass()
+        let firings = try await runPass()
+        parley.metrics.countAutomationPass(firings: firings)
+        return firings
     }
 
     /// One pass: each active automation, in order, over every unclosed ticket it matches.
@@ -69,6 +71,7 @@ final class AutomationRunner: Sendable {
                     firings += 1
                     if result.queuedDelivery { parley.outbox.wake() }
                     parley.live.publish(result.liveEvents(by: "automation: \(automation.title)"))
+                    parley.metrics.countWindowRefusals(in: result)
                 }
             }
         }

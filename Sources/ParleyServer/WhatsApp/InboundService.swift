@@ -17,6 +17,8 @@ struct InboundService {
         var statuses = 0
         var recorded = 0
         var mediaQueued = 0
+        /// Messages stored, by WhatsApp message type (`/metrics` counts them once the webhook is done).
+        var storedByType: [String: Int] = [:]
         /// What connected agents should hear about once the transaction committed.
         var live: [JSONValue] = []
     }
@@ -61,6 +63,7 @@ struct InboundService {
             let redactions = inMessage + inName
             let (queued, ticketID) = try await handleMessage(message, contact: contact, redactions: redactions, integration: integration)
             summary.stored += 1
+            summary.storedByType[message.type, default: 0] += 1
             summary.mediaQueued += queued
             if let ticketID { summary.live.append(["type": "message.received", "ticket_id": .int(ticketID)]) }
         case .status(_, let status):

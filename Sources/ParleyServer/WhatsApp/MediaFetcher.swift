@@ -73,6 +73,7 @@ final class MediaFetcher: Sendable {
             attachment.mediaStatus = "stored"
             attachment.mediaError = nil
             try await application.parley.writeGate.run { [db = application.db] in try await attachment.save(on: db) }
+            application.parley.metrics.countMediaDownload(.stored)
         } catch {
             await fail(attachment, error)
         }
@@ -109,6 +110,7 @@ final class MediaFetcher: Sendable {
                 try await integration.save(on: db)
             }
         }
+        application.parley.metrics.countMediaDownload(attachment.mediaStatus == "failed" ? .failed : .retry)
     }
 
     /// WhatsApp gives sha256 as hex (media info) or base64 (webhooks); a missing one is no objection.

@@ -56,6 +56,7 @@ struct WebhookController: RouteCollection {
         let header = req.headers.first(name: SignatureVerifier.headerName)
         for secret in Set(integrations.map(\.appSecret)) where !SignatureVerifier.isValid(body: body, header: header, secret: secret) {
             req.logger.warning("webhook signature missing or wrong")
+            req.parley.metrics.countBadSignature()
             throw APIError(status: .unauthorized, error: "InvalidSignature",
                            description: "X-Hub-Signature-256 is missing or does not match the body")
         }
@@ -69,6 +70,7 @@ struct WebhookController: RouteCollection {
         let summary = try await req.parley.writeGate.run {
             try await InboundService(db: req.db, now: now, logger: req.logger).process(events, integrations: integrations)
         }
+        req.parley.metrics.countInbound(storedByType: summary.storedByType, duplicates: summary.duplicates)
         if summary.mediaQueued > 0 { req.parley.media.wake() }
         req.parley.live.publish(summary.live)
         req.logger.info("webhook processed", metadata: [

@@ -22,11 +22,12 @@ struct TestApp {
 
     static let password = "correct-horse-battery"
 
-    /// Runs `body` against a fresh Parley and always shuts it down and removes its database.
-    static func with(_ body: (TestApp) async throws -> Void) async throws {
+    /// Runs `body` against a fresh Parley and always shuts it down and removes its database; `adjust` changes
+    /// settings beyond the test defaults.
+    static func with(adjust: (inout ParleySettings) -> Void = { _ in }, _ body: (TestApp) async throws -> Void) async throws {
         let database = try await TestDatabase.make()
         do {
-            try await run(on: database, body)
+            try await run(on: database, adjust: adjust, body)
         } catch {
             await database.drop()
             throw error
@@ -36,7 +37,7 @@ struct TestApp {
 
     static func run(
         on database: TestDatabase, graphURL: String? = nil, clock: ParleyClock = ParleyClock(), rate: Double = 80,
-        _ body: (TestApp) async throws -> Void
+        adjust: (inout ParleySettings) -> Void = { _ in }, _ body: (TestApp) async throws -> Void
     ) async throws {
         let app = try await Application.make(.testing)
         do {
@@ -44,6 +45,7 @@ struct TestApp {
                 databaseURL: database.url, dataDirectory: database.dataDirectory, bcryptCost: 4, logLevel: .warning)
             if let graphURL { settings.graphURL = graphURL }
             settings.whatsappRatePerSecond = rate
+            adjust(&settings)
             try await configure(app, settings: settings, clock: clock)
             let testApp = try await TestApp(app: app)
             try await body(testApp)

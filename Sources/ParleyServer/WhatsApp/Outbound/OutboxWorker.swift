@@ -110,6 +110,8 @@ final class OutboxWorker: Sendable {
         }
         do {
             try await finish(row, outcome)
+            let windowClosed = if case .failed(_, _, _, true) = outcome { true } else { false }
+            parley.metrics.countOutboxRow(kind: row.kind, status: row.status, windowClosed: windowClosed)
         } catch {
             logger.error("outbox row could not be updated", metadata: ["outbox_id": "\(row.id ?? 0)"])
         }
