@@ -11,13 +11,15 @@ extension JSONValue {
     }
 
     /// Stable bytes (sorted keys) so stored JSON and API output are reproducible.
-    public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+    public func encoded() -> Data { Data(encodedBytes()) }
+
+    public func encodedBytes() -> [UInt8] {
+        var bytes: [UInt8] = []
+        write(into: &bytes)
+        return bytes
     }
 
-    public func encodedString() -> String { String(decoding: encoded(), as: UTF8.self) }
+    public func encodedString() -> String { String(decoding: encodedBytes(), as: UTF8.self) }
 }
 
 public struct JSONParseError: Error, Sendable, Equatable {

@@ -9,7 +9,7 @@ extension JSONValue: AsyncResponseEncodable {
     func response(status: HTTPResponseStatus) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
-        return Response(status: status, headers: headers, body: .init(data: encoded()))
+        return Response(status: status, headers: headers, body: .init(buffer: ByteBuffer(bytes: encodedBytes())))
     }
 }
 

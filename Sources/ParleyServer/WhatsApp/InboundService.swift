@@ -104,7 +104,7 @@ struct InboundService {
         async throws -> (Int, Int?)
     {
         guard let wamid = message.id else {
-            try await record(field: "message_without_id", JSONValue.parse(JSONEncoder().encode(message)), integration: integration)
+            try await record(field: "message_without_id", message: message, integration: integration)
             return (0, nil)
         }
         return try await db.transaction { db -> (Int, Int?) in
@@ -235,7 +235,7 @@ struct InboundService {
     /// A reaction is an event on the comment it reacts to, never a comment of its own.
     private func react(_ message: InboundMessage, contact: Contact?, integration: WhatsAppIntegrationModel) async throws -> Int? {
         guard let reaction = message.reaction, let target = try await comment(for: reaction.messageID) else {
-            try await record(field: "reaction_unmatched", JSONValue.parse(JSONEncoder().encode(message)), integration: integration)
+            try await record(field: "reaction_unmatched", message: message, integration: integration)
             return nil
         }
         let emoji = reaction.emoji.flatMap { $0.isEmpty ? nil : $0 }
@@ -259,7 +259,7 @@ struct InboundService {
             let newContent = edit.newContent
         else {
             // The original may not have arrived (out-of-order delivery): keep the new text rather than drop it.
-            try await record(field: "edit_unmatched", JSONValue.parse(JSONEncoder().encode(message)), integration: integration)
+            try await record(field: "edit_unmatched", message: message, integration: integration)
             return nil
         }
         let content = MessageContent(newContent, quoted: nil)
@@ -287,7 +287,7 @@ struct InboundService {
     /// The end user deleted a message: it stays as the record, marked as deleted by them.
     private func revoke(_ message: InboundMessage, integration: WhatsAppIntegrationModel) async throws -> Int? {
         guard let original = message.revoke?.originalMessageID, let target = try await comment(for: original) else {
-            try await record(field: "revoke_unmatched", JSONValue.parse(JSONEncoder().encode(message)), integration: integration)
+            try await record(field: "revoke_unmatched", message: message, integration: integration)
             return nil
         }
         var metadata = target.metadataJSON
@@ -375,6 +375,11 @@ struct InboundService {
 
     // MARK: - Records
 
+
+    /// Keeps a message Parley does not turn into a comment, as WhatsApp sent it (cards masked).
+    private func record(field: String, message: some Encodable, integration: WhatsAppIntegrationModel) async throws {
+        try await record(field: field, JSONValue.parse(JSONEncoder().encode(message)), integration: integration)
+    }
 
     private func record(field: String, _ raw: JSONValue, integration: WhatsAppIntegrationModel) async throws {
         let payload = integration.maskCreditCardNumbers ? CardRedactor.redact(raw).0 : raw

@@ -105,9 +105,7 @@ final class MediaFetcher: Sendable {
         _ = try? await application.parley.writeGate.run { [db = application.db] in
             try await attachment.save(on: db)
             if unhealthy, let id = attachment.mediaIntegrationID, let integration = try await WhatsAppIntegrationModel.find(id, on: db) {
-                integration.healthError = "Media download refused: \(reason)"
-                integration.healthErrorAt = now
-                try await integration.save(on: db)
+                try await integration.markUnhealthy("Media download refused: \(reason)", at: now, on: db)
             }
         }
         application.parley.metrics.countMediaDownload(attachment.mediaStatus == "failed" ? .failed : .retry)

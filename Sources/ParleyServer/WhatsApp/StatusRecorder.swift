@@ -70,10 +70,8 @@ struct StatusRecorder {
                     "title": detail["title"] ?? .null, "details": detail["details"] ?? .null,
                     "message": .string(error?.summary ?? "WhatsApp could not deliver the message"),
                 ]))
-                if let code = error?.code, WhatsAppErrorCode.makesIntegrationUnhealthy(code) {
-                    integration.healthError = error?.summary
-                    integration.healthErrorAt = now
-                    try await integration.save(on: db)
+                if let error, WhatsAppErrorCode.makesIntegrationUnhealthy(error.code) {
+                    try await integration.markUnhealthy(error.summary, at: now, on: db)
                 }
             }
             try await comment.save(on: db)

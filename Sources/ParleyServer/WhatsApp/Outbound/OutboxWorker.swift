@@ -97,21 +97,22 @@ final class OutboxWorker: Sendable {
     }
 
     private func deliver(_ row: OutboxModel) async {
-        let outcome: Outcome
         do {
-            outcome = try await send(row)
-        } catch is ClaimLost {
-            logger.warning("outbox row taken over by another worker", metadata: ["outbox_id": "\(row.id ?? 0)"])
-            return
-        } catch let error as GraphAPIError {
-            outcome = classify(error)
-        } catch {
-            outcome = .retry("could not prepare the message")
-        }
-        do {
+            let outcome: Outcome
+            do {
+                outcome = try await send(row)
+            } catch let error as GraphAPIError {
+                outcome = classify(error)
+            } catch let error as ClaimLost {
+                throw error
+            } catch {
+                outcome = .retry("could not prepare the message")
+            }
             try await finish(row, outcome)
             let windowClosed = if case .failed(_, _, _, true) = outcome { true } else { false }
             parley.metrics.countOutboxRow(kind: row.kind, status: row.status, windowClosed: windowClosed)
+        } catch is ClaimLost {
+            logger.warning("outbox row taken over by another worker", metadata: ["outbox_id": "\(row.id ?? 0)"])
         } catch {
             logger.error("outbox row could not be updated", metadata: ["outbox_id": "\(row.id ?? 0)"])
         }
@@ -176,12 +177,15 @@ final class OutboxWorker: Sendable {
                         try await comment.save(on: db)
                     }
                     // Progress refreshes the claim, so a long send (many files) is never taken for abandoned.
-                    let id = try row.requireID()
-                    try await OutboxModel.query(on: db).filter(\.$id == id).filter(\.$claim == row.claim)
-                        .set(\.$partsSent, to: progress).set(\.$nextAttemptAt, to: Date()).update()
-                    guard let current = try await OutboxModel.find(id, on: db), current.claim == row.claim else { return false }
+                    // One statement both refreshes the claim and tells whether it still held.
+                    guard let sql = db as? SQLDatabase else { return false }
+                    let refreshed = Date()
+                    let held = try await sql.update(OutboxModel.schema).set("parts_sent", to: progress)
+                        .set("next_attempt_at", to: refreshed).where("id", .equal, try row.requireID())
+                        .where("claim", .equal, row.claim).returning("id").all()
+                    guard !held.isEmpty else { return false }
                     row.partsSent = progress
-                    row.nextAttemptAt = current.nextAttemptAt
+                    row.nextAttemptAt = refreshed
                     return true
                 }
             }
@@ -245,8 +249,7 @@ final class OutboxWorker: Sendable {
             try await db.transaction { db -> [JSONValue] in
                 var events: [JSONValue] = []
                 guard let current = try await OutboxModel.find(row.id, on: db), current.claim == row.claim else {
-                    logger.warning("outbox row taken over by another worker", metadata: ["outbox_id": "\(row.id ?? 0)"])
-                    return events
+                    throw ClaimLost()
                 }
                 switch outcome {
                 case .done:
@@ -310,9 +313,7 @@ final class OutboxWorker: Sendable {
         if case .int(let number) = code, WhatsAppErrorCode.makesIntegrationUnhealthy(number),
             let integration = try await WhatsAppIntegrationModel.find(row.integrationID, on: db)
         {
-            integration.healthError = message
-            integration.healthErrorAt = now
-            try await integration.save(on: db)
+            try await integration.markUnhealthy(message, at: now, on: db)
         }
         events.append(["type": "delivery.failed", "ticket_id": .int(row.ticketID), "comment_id": .int(commentID),
                        "author_id": JSONValue(comment.authorID), "code": code, "reason": .string(message)])
