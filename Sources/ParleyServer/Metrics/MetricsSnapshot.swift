@@ -33,7 +33,8 @@ struct MetricsSnapshot {
               max(0, Date().timeIntervalSince1970 - ProcessStats.startTime))
 
         do {
-            let tickets = try await counts(of: "status", in: TicketModel.schema)
+            // Kept by the database as tickets change: no scan of every ticket on each scrape.
+            let tickets = try await TicketCounts.byStatus(on: application.db)
             let outbox = try await counts(of: "status", in: OutboxModel.schema, among: Self.outboxBacklogStatuses)
             let media = try await counts(of: "media_status", in: AttachmentModel.schema, among: Self.mediaStatuses)
             // Every known status is written, at 0 when no ticket has it, so a dashboard's series never vanish.

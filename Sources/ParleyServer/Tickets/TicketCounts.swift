@@ -36,5 +36,24 @@ struct TicketCounts {
         return try await sql.raw(query).first(decodingColumn: "total", as: Int.self) ?? 0
     }
 
+    /// How many tickets each status has, all assignees together.
+    static func byStatus(on db: Database) async throws -> [String: Int] {
+        guard let sql = db as? SQLDatabase else { throw SQLDatabaseRequired() }
+        let rows = try await sql.raw("SELECT status, CAST(SUM(n) AS BIGINT) AS total FROM ticket_counts GROUP BY status").all()
+        var counts: [String: Int] = [:]
+        for row in rows { counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "total", as: Int.self) }
+        return counts
+    }
+
+    /// Narrows a ticket query to the tickets this count counts.
+    func filter(_ query: QueryBuilder<TicketModel>) {
+        query.filter(\.$status ~~ statuses)
+        switch assignee {
+        case .anyone: break
+        case .nobody: query.filter(\.$assigneeID == nil)
+        case .user(let id): query.filter(\.$assigneeID == id)
+        }
+    }
+
     struct SQLDatabaseRequired: Error {}
 }
