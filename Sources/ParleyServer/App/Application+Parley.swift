@@ -37,6 +37,8 @@ public struct ParleyServices: Sendable {
     let files: AttachmentStore
     let graph: any GraphAPI
     let writeGate: WriteGate
+    /// Webhooks' writes, committed in groups on SQLite.
+    let inboundCommits: GroupCommit<InboundService.Summary>
     let media: MediaFetcher
     let outbox: OutboxWorker
     let live: LiveHub

@@ -18,10 +18,13 @@ public func configure(
     SwiftMetricsBackend.installOnce()
     try DatabaseSetup.use(settings, on: app)
     let graph = graph ?? LiveGraphAPI(baseURL: settings.graphURL, client: app.http.client.shared)
+    let writeGate = WriteGate(enabled: !settings.usesPostgres)
     app.parley = ParleyServices(
         settings: settings, clock: clock,
         files: AttachmentStore(root: settings.attachmentsDirectory, threadPool: app.threadPool), graph: graph,
-        writeGate: WriteGate(enabled: !settings.usesPostgres), media: MediaFetcher(application: app, graph: graph),
+        writeGate: writeGate,
+        inboundCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: { [unowned app] in app.db }),
+        media: MediaFetcher(application: app, graph: graph),
         outbox: OutboxWorker(application: app, graph: graph, ratePerSecond: settings.whatsappRatePerSecond),
         live: LiveHub(), automations: AutomationRunner(application: app, interval: settings.automationInterval),
         notifications: NotificationWorker(application: app))
@@ -37,6 +40,7 @@ public func configure(
     app.migrations.add(AddSharedRateSlots())
     app.migrations.add(AddTicketCounts())
     app.migrations.add(AddSearchIndexes())
+    app.migrations.add(DropInboundTicketID())
     try await app.autoMigrate()
 
     app.sessions.use { _ in ParleySessionDriver() }

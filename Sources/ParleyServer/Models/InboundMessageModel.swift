@@ -10,20 +10,18 @@ final class InboundMessageModel: Model, @unchecked Sendable {
     @Field(key: "wamid") var wamid: String
     @Field(key: "integration_id") var integrationID: Int
     @Field(key: "kind") var kind: String
-    @OptionalField(key: "ticket_id") var ticketID: Int?
     @Field(key: "received_at") var receivedAt: Date
 
     /// Listed by hand: Fluent finds them by reflection otherwise, on every query, its costliest step (kept in
     /// step with the declarations above by ModelPropertiesTests).
-    var properties: [any AnyProperty] { [$id, $wamid, $integrationID, $kind, $ticketID, $receivedAt] }
+    var properties: [any AnyProperty] { [$id, $wamid, $integrationID, $kind, $receivedAt] }
 
     init() {}
 
-    init(wamid: String, integrationID: Int, kind: String, ticketID: Int?, receivedAt: Date) {
+    init(wamid: String, integrationID: Int, kind: String, receivedAt: Date) {
         self.wamid = wamid
         self.integrationID = integrationID
         self.kind = kind
-        self.ticketID = ticketID
         self.receivedAt = receivedAt
     }
 }

@@ -4,8 +4,9 @@ import Logging
 import ParleyCore
 import WhatsAppCloud
 
-/// Turns webhook events into tickets, comments and audits. Each message is its own transaction, which starts
-/// by claiming the message id in the inbound ledger (unique), so a redelivery is stored once.
+/// Turns webhook events into tickets, comments and audits. Each message is its own transaction (or joins the
+/// group commit's), which starts by claiming the message id in the inbound ledger (unique), so a redelivery is
+/// stored once; a duplicate is found by that first write, before the message wrote anything else.
 struct InboundService {
     let db: Database
     let now: Date
@@ -42,13 +43,15 @@ struct InboundService {
     }
 
     /// A unique-constraint race (two first messages of one new user at once) resolves itself on a second try.
+    /// Not inside a group commit: what the failed try wrote is rolled back only with the whole group, which then
+    /// runs each webhook again alone.
     private func withRetries(_ body: () async throws -> Void) async throws {
         var attempt = 0
         while true {
             do {
                 try await body()
                 return
-            } catch let error as DatabaseError where error.isConstraintFailure && attempt < 2 {
+            } catch let error as DatabaseError where error.isConstraintFailure && attempt < 2 && !db.inTransaction {
                 attempt += 1
             }
         }
@@ -90,7 +93,7 @@ struct InboundService {
     private func claim(_ wamid: String, kind: String, integration: WhatsAppIntegrationModel, on db: Database) async throws
         -> InboundMessageModel
     {
-        let entry = InboundMessageModel(wamid: wamid, integrationID: try integration.requireID(), kind: kind, ticketID: nil, receivedAt: now)
+        let entry = InboundMessageModel(wamid: wamid, integrationID: try integration.requireID(), kind: kind, receivedAt: now)
         do {
             try await entry.create(on: db)
         } catch let error as DatabaseError where error.isConstraintFailure {
@@ -135,8 +138,6 @@ struct InboundService {
                     bsuid: message.fromUserID ?? contact?.userID, phone: message.from ?? contact?.waID,
                     username: contact?.profile?.username, name: contact?.profile?.name)
                 let result = try await inbound.addToConversation(message, from: user, redactions: redactions, integration: integration)
-                entry.ticketID = result.ticket.id
-                try await entry.save(on: db)
                 return (result.queuedMedia, result.ticket.id)
             }
         }

@@ -67,8 +67,9 @@ struct WebhookController: RouteCollection {
             throw APIError.badRequest("The webhook body is not a WhatsApp webhook: it has no entry array")
         }
         let now = req.parley.clock.now
-        let summary = try await req.parley.writeGate.run {
-            try await InboundService(db: req.db, now: now, logger: req.logger).process(events, integrations: integrations)
+        let logger = req.logger
+        let summary = try await req.parley.inboundCommits.run { db in
+            try await InboundService(db: db, now: now, logger: logger).process(events, integrations: integrations)
         }
         req.parley.metrics.countInbound(storedByType: summary.storedByType, duplicates: summary.duplicates)
         if summary.mediaQueued > 0 { req.parley.media.wake() }

@@ -1,0 +1,108 @@
+import Fluent
+import Foundation
+import ParleyCore
+@testable import ParleyServer
+import SQLKit
+import Testing
+import Vapor
+
+@Suite("Group commit of webhooks")
+struct GroupCommitTests {
+    /// One text message from `user`, as WhatsApp sends it.
+    static func webhook(user: Int, wamid: String) -> Data {
+        let phone = "49151\(String(format: "%07d", user))"
+        let body: JSONValue = ["object": "whatsapp_business_account", "entry": [[
+            "id": .string(ChannelHarness.wabaID),
+            "changes": [["field": "messages", "value": [
+                "messaging_product": "whatsapp",
+                "metadata": ["display_phone_number": "15550001234", "phone_number_id": .string(ChannelHarness.phoneID)],
+                "contacts": [["profile": ["name": .string("User \(user)")], "wa_id": .string(phone), "user_id": .string("US.\(user)")]],
+                "messages": [["from": .string(phone), "from_user_id": .string("US.\(user)"), "id": .string(wamid),
+                              "timestamp": .string("\(Int(Date().timeIntervalSince1970))"), "type": "text",
+                              "text": ["body": .string("message \(wamid) from user \(user)")]]],
+            ]]],
+        ]]]
+        return Data(body.encodedString().utf8)
+    }
+
+    @Test func concurrentWebhooksShareTransactionsAndEachIsStoredOnce() async throws {
+        try await ChannelHarness.with { h in
+            let users = 30
+            // Every webhook twice (Meta redelivers), all at once.
+            let bodies = (0..<users).flatMap { user in
+                [Self.webhook(user: user, wamid: "wamid.group.\(user)"), Self.webhook(user: user, wamid: "wamid.group.\(user)")]
+            }
+            let statuses = try await withThrowingTaskGroup(of: (UInt, JSONValue).self) { group in
+                for body in bodies { group.addTask { let reply = try await h.post(body); return (reply.status.code, reply.json) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0.0 == 200 }, "\(statuses.filter { $0.0 != 200 })")
+            #expect(statuses.map { $0.1["stored"]?.intValue ?? 0 }.reduce(0, +) == users)
+            #expect(statuses.map { $0.1["duplicates"]?.intValue ?? 0 }.reduce(0, +) == users)
+
+            let db = h.parley.app.db
+            #expect(try await TicketModel.query(on: db).count() == users)
+            #expect(try await CommentModel.query(on: db).count() == users)
+            #expect(try await InboundMessageModel.query(on: db).count() == users)
+            let commits = h.parley.app.parley.inboundCommits
+            if TestDatabase.postgresServer == nil {
+                // Sixty webhooks at once cannot each have waited for the one before: some shared a commit.
+                #expect(await commits.jobs == 2 * users)
+                #expect(await commits.batches < commits.jobs)
+            } else {
+                #expect(await commits.batches == 0, "PostgreSQL groups commits by itself")
+            }
+        }
+    }
+
+    /// A job that fails in a batch takes the batch down with it; the others run again alone and are kept once.
+    @Test func aFailingJobFailsAloneAndTheOthersAreKeptOnce() async throws {
+        try await TestApp.with { t in
+            let db = t.app.db
+            guard let sql = db as? SQLDatabase else { Issue.record("not SQL"); return }
+            try await sql.raw("CREATE TABLE group_commit_probe (job INTEGER NOT NULL)").run()
+            let commits = GroupCommit<Int>(enabled: true, gate: t.app.parley.writeGate, database: { t.app.db })
+            struct Refused: Error {}
+            let failing = 7
+            let results = await withTaskGroup(of: (Int, Bool).self) { group in
+                // The first job holds its batch open until the others are waiting, so they form the next one.
+                group.addTask {
+                    let ok = (try? await commits.run { db in
+                        try await (db as! SQLDatabase).raw("INSERT INTO group_commit_probe (job) VALUES (0)").run()
+                        for _ in 0..<500 where await commits.queued < 12 { try await Task.sleep(for: .milliseconds(10)) }
+                        return 0
+                    }) != nil
+                    return (0, ok)
+                }
+                for job in 1...12 {
+                    group.addTask {
+                        // As a webhook does: its own transaction, or the group's.
+                        let ok = (try? await commits.run { db in
+                            try await db.transaction { db in
+                                try await (db as! SQLDatabase).raw("INSERT INTO group_commit_probe (job) VALUES (\(bind: job))").run()
+                                if job == failing { throw Refused() }
+                                return job
+                            }
+                        }) != nil
+                        return (job, ok)
+                    }
+                }
+                return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(results.filter { !$0.value }.map(\.key) == [failing])
+            let rows = try await sql.raw("SELECT job FROM group_commit_probe ORDER BY job").all().map { try $0.decode(column: "job", as: Int.self) }
+            #expect(rows == (0...12).filter { $0 != failing })
+            #expect(await commits.jobs == 13)
+            #expect(await commits.batches == 2)
+        }
+    }
+
+    @Test func turnedOffEachJobRunsOnItsOwn() async throws {
+        try await TestApp.with { t in
+            let commits = GroupCommit<Int>(enabled: false, gate: t.app.parley.writeGate, database: { t.app.db })
+            let inTransaction = try await commits.run { db in db.inTransaction ? 1 : 0 }
+            #expect(inTransaction == 0)
+            #expect(await commits.batches == 0)
+        }
+    }
+}
