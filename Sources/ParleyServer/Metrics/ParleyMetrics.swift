@@ -113,10 +113,8 @@ final class ParleyMetrics: Sendable {
 
     /// Public replies a saved ticket update refused because the window was closed (they are stored, never sent).
     func countWindowRefusals(in result: TicketService.Result) {
-        for comment in result.comments.isEmpty ? [result.comment].compactMap({ $0 }) : result.comments
-        where comment.deliveryStatus == DeliveryStatus.failed.rawValue {
-            let error = comment.deliveryError.flatMap { try? JSONValue.parse(Data($0.utf8)) }
-            if error?["window_closed"]?.boolValue == true { countOutbound(kind: "message", .windowClosed) }
+        for (_, error) in result.failedDeliveries where error?["window_closed"]?.boolValue == true {
+            countOutbound(kind: "message", .windowClosed)
         }
     }
 

@@ -9,7 +9,7 @@ struct AddSearchIndexes: AsyncMigration {
         guard let sql = database as? SQLDatabase else { return }
         for source in FullTextSearch.Source.allCases {
             let table = source.table, column = source.column, fts = source.ftsTable
-            if sql.dialect.name == "postgresql" {
+            if sql.isPostgreSQL {
                 try await sql.raw("""
                     CREATE INDEX \(ident: fts) ON \(ident: table) USING gin (to_tsvector('simple', COALESCE(\(ident: column), '')))
                     """).run()
@@ -35,7 +35,7 @@ struct AddSearchIndexes: AsyncMigration {
         guard let sql = database as? SQLDatabase else { return }
         for source in FullTextSearch.Source.allCases {
             let fts = source.ftsTable
-            if sql.dialect.name == "postgresql" {
+            if sql.isPostgreSQL {
                 try await sql.raw("DROP INDEX \(ident: fts)").run()
                 continue
             }

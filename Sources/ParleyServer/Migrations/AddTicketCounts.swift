@@ -14,7 +14,16 @@ struct AddTicketCounts: AsyncMigration {
     func prepare(on database: Database) async throws {
         guard let sql = database as? SQLDatabase else { return }
         let shards = "\(TicketCounts.shards)"
-        if sql.dialect.name == "postgresql" {
+        // The trigger bodies of both stores: count the ticket's new key, uncount its old one.
+        let add = """
+            INSERT INTO ticket_counts VALUES (NEW.status, COALESCE(NEW.assignee_id, 0), NEW.id % \(shards), 1)
+            ON CONFLICT (status, assignee_id, shard) DO UPDATE SET n = ticket_counts.n + 1;
+            """
+        let remove = """
+            UPDATE ticket_counts SET n = n - 1 WHERE status = OLD.status AND assignee_id = COALESCE(OLD.assignee_id, 0)
+            AND shard = OLD.id % \(shards);
+            """
+        if sql.isPostgreSQL {
             try await sql.raw("""
                 CREATE TABLE ticket_counts (status TEXT NOT NULL, assignee_id BIGINT NOT NULL, shard INT NOT NULL,
                     n BIGINT NOT NULL, PRIMARY KEY (status, assignee_id, shard))
@@ -34,19 +43,15 @@ struct AddTicketCounts: AsyncMigration {
                         new_key := NEW.status || '/' || COALESCE(NEW.assignee_id, 0);
                     END IF;
                     IF TG_OP = 'UPDATE' AND new_key < old_key THEN
-                        INSERT INTO ticket_counts VALUES (NEW.status, COALESCE(NEW.assignee_id, 0), NEW.id % \(unsafeRaw: shards), 1)
-                        ON CONFLICT (status, assignee_id, shard) DO UPDATE SET n = ticket_counts.n + 1;
-                        UPDATE ticket_counts SET n = n - 1 WHERE status = OLD.status
-                            AND assignee_id = COALESCE(OLD.assignee_id, 0) AND shard = OLD.id % \(unsafeRaw: shards);
+                        \(unsafeRaw: add)
+                        \(unsafeRaw: remove)
                         RETURN NULL;
                     END IF;
                     IF old_key IS NOT NULL THEN
-                        UPDATE ticket_counts SET n = n - 1 WHERE status = OLD.status
-                            AND assignee_id = COALESCE(OLD.assignee_id, 0) AND shard = OLD.id % \(unsafeRaw: shards);
+                        \(unsafeRaw: remove)
                     END IF;
                     IF new_key IS NOT NULL THEN
-                        INSERT INTO ticket_counts VALUES (NEW.status, COALESCE(NEW.assignee_id, 0), NEW.id % \(unsafeRaw: shards), 1)
-                        ON CONFLICT (status, assignee_id, shard) DO UPDATE SET n = ticket_counts.n + 1;
+                        \(unsafeRaw: add)
                     END IF;
                     RETURN NULL;
                 END $$
@@ -65,14 +70,6 @@ struct AddTicketCounts: AsyncMigration {
                 CREATE TABLE ticket_counts (status TEXT NOT NULL, assignee_id INTEGER NOT NULL, shard INTEGER NOT NULL,
                     n INTEGER NOT NULL, PRIMARY KEY (status, assignee_id, shard))
                 """).run()
-            let add = """
-                INSERT INTO ticket_counts VALUES (NEW.status, COALESCE(NEW.assignee_id, 0), NEW.id % \(shards), 1)
-                ON CONFLICT (status, assignee_id, shard) DO UPDATE SET n = n + 1;
-                """
-            let remove = """
-                UPDATE ticket_counts SET n = n - 1 WHERE status = OLD.status AND assignee_id = COALESCE(OLD.assignee_id, 0)
-                AND shard = OLD.id % \(shards);
-                """
             try await sql.raw("CREATE TRIGGER tickets_count_insert AFTER INSERT ON tickets BEGIN \(unsafeRaw: add) END").run()
             try await sql.raw("CREATE TRIGGER tickets_count_delete AFTER DELETE ON tickets BEGIN \(unsafeRaw: remove) END").run()
             try await sql.raw("""
@@ -99,7 +96,7 @@ struct AddTicketCounts: AsyncMigration {
         try await sql.drop(index: "tickets_last_end_user_message").run()
         try await sql.create(index: "tickets_assignee").on(TicketModel.schema).column("assignee_id").run()
         try await sql.drop(index: "tickets_assignee_status_updated").run()
-        if sql.dialect.name == "postgresql" {
+        if sql.isPostgreSQL {
             try await sql.raw("DROP TRIGGER tickets_count_update ON tickets").run()
             try await sql.raw("DROP TRIGGER tickets_count_insert_delete ON tickets").run()
             try await sql.raw("DROP FUNCTION parley_ticket_counts()").run()

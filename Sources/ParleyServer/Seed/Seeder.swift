@@ -128,7 +128,7 @@ public struct Seeder: Sendable {
 
     /// PostgreSQL hands out ids from sequences, which explicit ids do not move.
     private func advanceSequences(on sql: SQLDatabase) async throws {
-        guard sql.dialect.name == "postgresql" else { return }
+        guard sql.isPostgreSQL else { return }
         for table in ["users", "tickets", "comments", "audits"] {
             try await sql.raw("SELECT setval(pg_get_serial_sequence(\(literal: table), 'id'), (SELECT COALESCE(MAX(id), 1) FROM \(ident: table)))").run()
         }

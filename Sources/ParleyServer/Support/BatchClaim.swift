@@ -17,7 +17,7 @@ struct BatchClaim {
         stamp: Date, limit: Int
     ) async throws -> String {
         let token = UUID().uuidString
-        let skipLocked = sql.dialect.name == "postgresql" ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
+        let skipLocked = sql.isPostgreSQL ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
         let (table, status, claim, time) = (SQLIdentifier(table), SQLIdentifier(statusColumn), SQLIdentifier(claimColumn),
                                             SQLIdentifier(timeColumn))
         try await sql.raw("""

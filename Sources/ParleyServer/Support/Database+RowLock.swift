@@ -7,7 +7,7 @@ extension Database {
     /// overwriting the other's change. Read the row again after this call to see the latest committed state.
     /// PostgreSQL only: on SQLite the write gate already lets one writer in at a time.
     func lockRow(in schema: String, id: Int) async throws {
-        guard let sql = self as? SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        guard let sql = self as? SQLDatabase, sql.isPostgreSQL else { return }
         try await sql.raw("SELECT 1 FROM \(ident: schema) WHERE id = \(bind: id) FOR UPDATE").run()
     }
 }

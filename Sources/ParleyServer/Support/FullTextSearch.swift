@@ -39,7 +39,7 @@ struct FullTextSearch {
     let sql: SQLDatabase
 
     init(_ db: Database) throws {
-        guard let sql = db as? SQLDatabase else { throw TicketCounts.SQLDatabaseRequired() }
+        let sql = try db.requireSQL()
         self.sql = sql
     }
 
@@ -47,7 +47,7 @@ struct FullTextSearch {
     func ids(_ source: Source, matching terms: SearchTerms, limit: Int) async throws -> [Int] {
         guard !terms.isEmpty else { return [] }
         let query: SQLQueryString
-        if sql.dialect.name == "postgresql" {
+        if sql.isPostgreSQL {
             query = """
                 SELECT \(ident: source.resultColumn) AS found FROM \(ident: source.table)
                 WHERE to_tsvector('simple', COALESCE(\(ident: source.column), '')) @@ to_tsquery('simple', \(bind: terms.tsQuery))

@@ -17,7 +17,7 @@ struct TicketCounts {
     let assignee: Assignee
 
     func count(on db: Database) async throws -> Int {
-        guard let sql = db as? SQLDatabase else { throw SQLDatabaseRequired() }
+        let sql = try db.requireSQL()
         let query: SQLQueryString
         switch assignee {
         case .anyone:
@@ -38,7 +38,7 @@ struct TicketCounts {
 
     /// How many tickets each status has, all assignees together.
     static func byStatus(on db: Database) async throws -> [String: Int] {
-        guard let sql = db as? SQLDatabase else { throw SQLDatabaseRequired() }
+        let sql = try db.requireSQL()
         let rows = try await sql.raw("SELECT status, CAST(SUM(n) AS BIGINT) AS total FROM ticket_counts GROUP BY status").all()
         var counts: [String: Int] = [:]
         for row in rows { counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "total", as: Int.self) }
@@ -54,6 +54,4 @@ struct TicketCounts {
         case .user(let id): query.filter(\.$assigneeID == id)
         }
     }
-
-    struct SQLDatabaseRequired: Error {}
 }

@@ -13,14 +13,19 @@ extension TicketService.Result {
             events.append(["type": "comment.created", "ticket_id": .int(ticketID), "comment_id": JSONValue(comment.id),
                            "public": .bool(comment.isPublic), "author_id": JSONValue(comment.authorID)])
         }
-        for failed in (comments.isEmpty ? [comment].compactMap { $0 } : comments)
-        where failed.deliveryStatus == DeliveryStatus.failed.rawValue {
-            let error = failed.deliveryError.flatMap { try? JSONValue.parse(Data($0.utf8)) }
+        for (failed, error) in failedDeliveries {
             events.append(["type": "delivery.failed", "ticket_id": .int(ticketID), "comment_id": JSONValue(failed.id),
                            "author_id": JSONValue(failed.authorID), "code": error?["code"] ?? .null,
                            "reason": error?["details"] ?? .null])
         }
         return events
+    }
+
+    /// The comments the update added that failed at once (before any send), each with its delivery error.
+    var failedDeliveries: [(comment: CommentModel, error: JSONValue?)] {
+        (comments.isEmpty ? [comment].compactMap { $0 } : comments)
+            .filter { $0.deliveryStatus == DeliveryStatus.failed.rawValue }
+            .map { ($0, $0.deliveryError.flatMap { try? JSONValue.parse(Data($0.utf8)) }) }
     }
 
     /// Whether the outbox has something new to send.

@@ -26,7 +26,7 @@ final class OutboxWorker: Sendable {
         self.graph = graph
         // On PostgreSQL other instances may send for the same numbers: the limit is shared through the database.
         self.limiter = RateLimiter(ratePerSecond: ratePerSecond, shared: SharedRateSlots {
-            (application.db as? SQLDatabase).flatMap { $0.dialect.name == "postgresql" ? $0 : nil }
+            (application.db as? SQLDatabase).flatMap { $0.isPostgreSQL ? $0 : nil }
         })
     }
 
