@@ -58,7 +58,7 @@ struct TicketsController: RouteCollection {
         }
         let update = parsed.update
         let result = try await req.parley.writeGate.run {
-            try await TicketService(db: req.db, now: now).create(update, by: user.actor, via: .api)
+            try await TicketService(db: req.db, now: now, triggers: req.parley.triggers).create(update, by: user.actor, via: .api)
         }
         req.logger.info("ticket created", metadata: ["ticket_id": "\(result.ticket.id ?? 0)"])
         Self.announce(result, req: req)
@@ -77,7 +77,7 @@ struct TicketsController: RouteCollection {
         let now = req.parley.clock.now
         let update = parsed.update
         let result = try await req.parley.writeGate.run {
-            try await TicketService(db: req.db, now: now).update(ticketID: id, update, by: user.actor, via: .api)
+            try await TicketService(db: req.db, now: now, triggers: req.parley.triggers).update(ticketID: id, update, by: user.actor, via: .api)
         }
         Self.announce(result, req: req)
         return try await Self.ticketWithAudit(result, req: req)

@@ -37,6 +37,8 @@ public struct ParleyServices: Sendable {
     let files: AttachmentStore
     let graph: any GraphAPI
     let writeGate: WriteGate
+    /// The active triggers, kept between ticket updates on SQLite.
+    let triggers: ActiveTriggersCache
     /// Webhooks' writes, committed in groups on SQLite.
     let inboundCommits: GroupCommit<InboundService.Summary>
     let media: MediaFetcher

@@ -22,7 +22,7 @@ public func configure(
     app.parley = ParleyServices(
         settings: settings, clock: clock,
         files: AttachmentStore(root: settings.attachmentsDirectory, threadPool: app.threadPool), graph: graph,
-        writeGate: writeGate,
+        writeGate: writeGate, triggers: ActiveTriggersCache(enabled: !settings.usesPostgres),
         inboundCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: { [unowned app] in app.db }),
         media: MediaFetcher(application: app, graph: graph),
         outbox: OutboxWorker(application: app, graph: graph, ratePerSecond: settings.whatsappRatePerSecond),

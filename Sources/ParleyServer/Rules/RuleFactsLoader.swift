@@ -30,6 +30,13 @@ struct RuleFactsLoader {
             requesterEmail: requester?.email, assigneeName: assignee?.name)
     }
 
+    /// The active triggers in the order they run, from `cache` when one is given.
+    func activeTriggers(cache: ActiveTriggersCache?) async throws -> [TriggerCycle.Trigger] {
+        let load = { try await activeRules("trigger").map(\.trigger) }
+        guard let cache else { return try await load() }
+        return try await cache.triggers(load: load)
+    }
+
     func activeRules(_ kind: String) async throws -> [RuleModel] {
         try await RuleModel.query(on: db).filter(\.$kind == kind).filter(\.$active == true).sort(\.$position).sort(\.$id).all()
     }

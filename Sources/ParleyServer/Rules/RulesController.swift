@@ -65,7 +65,7 @@ struct RulesController: RouteCollection {
         rule.conditionsJSON = RuleConditions().json.encodedString()
         try read(req, into: rule, creating: true)
         rule.updatedAt = req.parley.clock.now
-        try await rule.create(on: req.db)
+        try await req.parley.triggers.forgetting { try await rule.create(on: req.db) }
         return JSONValue.object([singular: rule.json(baseURL: req.baseURL)]).response(status: .created)
     }
 
@@ -73,12 +73,13 @@ struct RulesController: RouteCollection {
         let rule = try await find(req)
         try read(req, into: rule, creating: false)
         rule.updatedAt = req.parley.clock.now
-        try await rule.save(on: req.db)
+        try await req.parley.triggers.forgetting { try await rule.save(on: req.db) }
         return [.init(stringLiteral: singular): rule.json(baseURL: req.baseURL)]
     }
 
     func delete(req: Request) async throws -> Response {
-        try await find(req).delete(on: req.db)
+        let rule = try await find(req)
+        try await req.parley.triggers.forgetting { try await rule.delete(on: req.db) }
         return Response(status: .noContent)
     }
 

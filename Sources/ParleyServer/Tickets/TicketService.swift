@@ -9,6 +9,8 @@ struct TicketService {
     let now: Date
     /// Rules' own updates run triggers too; turning them off is for seeding and tests of raw storage.
     var runTriggers = true
+    /// Where the active triggers are kept between updates (none: read them each time).
+    var triggers: ActiveTriggersCache?
 
     struct Result {
         let ticket: TicketModel
@@ -26,7 +28,7 @@ struct TicketService {
         extraEvents: [AuditEvent] = [], prepare: @escaping @Sendable (TicketModel) -> Void = { _ in }
     ) async throws -> Result {
         try await db.transaction { db in
-            let service = TicketService(db: db, now: now, runTriggers: runTriggers)
+            let service = TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
             try await service.checkReferences(request)
             let outcome = try TicketWorkflow.create(request, by: actor, now: now)
             let ticket = TicketModel()
@@ -53,7 +55,7 @@ struct TicketService {
     ) async throws -> Result {
         try await db.transaction { db in
             guard let ticket = try await TicketModel.find(ticketID, on: db) else { throw APIError.notFound() }
-            return try await TicketService(db: db, now: now, runTriggers: runTriggers)
+            return try await TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
                 .update(ticket, request, by: actor, via: via, extraEvents: extraEvents, prepare: prepare)
         }
     }
@@ -64,7 +66,7 @@ struct TicketService {
         prepare: @escaping @Sendable (TicketModel) -> Void = { _ in }
     ) async throws -> Result {
         try await db.transaction { db in
-            let service = TicketService(db: db, now: now, runTriggers: runTriggers)
+            let service = TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
             try await service.checkReferences(request)
             let before = ticket.snapshot
             let outcome = try TicketWorkflow.update(before, with: request, by: actor, now: now)
@@ -83,7 +85,7 @@ struct TicketService {
     /// A fired automation's effects, recorded like any update (and triggers run on it too).
     func applyRule(_ effects: RuleEffects, ticketID: Int, rule: (kind: String, id: Int, title: String)) async throws -> Result {
         try await db.transaction { db in
-            let service = TicketService(db: db, now: now, runTriggers: runTriggers)
+            let service = TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
             guard let ticket = try await TicketModel.find(ticketID, on: db) else { throw APIError.notFound() }
             let before = ticket.snapshot
             let (events, comments) = try await RuleApplier(db: db, now: now).apply(effects, to: ticket, rule: rule)
@@ -120,7 +122,7 @@ struct TicketService {
         comments += ruleComments.map { (comment: NewComment) -> (NewComment, authorID: Int?, via: Channel) in (comment, nil, Channel.rule) }
         if runTriggers {
             let loader = RuleFactsLoader(db: db)
-            let triggers = try await loader.activeRules("trigger")
+            let triggers = try await loader.activeTriggers(cache: triggers)
             if !triggers.isEmpty {
                 try await ticket.save(on: db)  // what the rules' actions read is the ticket as updated
                 var actorName: String?
@@ -129,7 +131,7 @@ struct TicketService {
                     facts: try await loader.facts(for: ticket, incoming: comment.map { ($0, $0.authorID ?? actor.userID) }),
                     previous: previous, updateType: updateType, comment: comment,
                     currentUserID: actor.userID, currentUserName: actorName, currentUserIsStaff: actor.isStaff, now: now)
-                let firings = TriggerCycle.run(triggers.map(\.trigger), context: context)
+                let firings = TriggerCycle.run(triggers, context: context)
                 for firing in firings {
                     let (ruleEvents, ruleComments) = try await RuleApplier(db: db, now: now)
                         .apply(firing.effects, to: ticket, rule: (kind: "trigger", id: firing.triggerID, title: firing.title))

@@ -11,6 +11,7 @@ struct InboundService {
     let db: Database
     let now: Date
     let logger: Logger
+    var triggers: ActiveTriggersCache?
 
     struct Summary: Sendable, Equatable {
         var stored = 0
@@ -115,7 +116,7 @@ struct InboundService {
                 try await db.lockUntilCommit("conversation:\(integration.id ?? 0):\(sender)")
             }
             let entry = try await claim(wamid, kind: message.type, integration: integration, on: db)
-            let inbound = InboundService(db: db, now: now, logger: logger)
+            let inbound = InboundService(db: db, now: now, logger: logger, triggers: triggers)
             if message.groupID != nil {
                 // Group chats are out of scope: recorded in the ledger, never threaded into tickets.
                 entry.kind = "group"
@@ -165,7 +166,7 @@ struct InboundService {
             ticket.lastEndUserMessageAt = max(ticket.lastEndUserMessageAt ?? sentAt, sentAt)
             ticket.whatsappIntegrationID = integrationID
         }
-        let service = TicketService(db: db, now: now)
+        let service = TicketService(db: db, now: now, triggers: triggers)
         let latest = try await TicketModel.query(on: db)
             .filter(\.$requesterID == (try user.requireID())).filter(\.$whatsappIntegrationID == integrationID)
             .sort(\.$id, .descending).first()
@@ -337,7 +338,7 @@ struct InboundService {
             guard call.event == nil || call.event == "connect" else { return }
             // A call the business placed (from another app on the number) is not the end user trying to reach us.
             guard call.direction?.uppercased() != "BUSINESS_INITIATED" else { return }
-            let inbound = InboundService(db: db, now: now, logger: logger)
+            let inbound = InboundService(db: db, now: now, logger: logger, triggers: triggers)
             let user = try await EndUserResolver(db: db, now: now).resolve(
                 bsuid: contact?.userID, phone: call.from ?? contact?.waID, username: contact?.profile?.username,
                 name: contact?.profile?.name)
@@ -355,7 +356,7 @@ struct InboundService {
             "event": "call_attempt", "call_id": .string(call.id), "answered": false,
             "at": .string((call.at ?? now).iso8601),
         ])
-        let service = TicketService(db: db, now: now)
+        let service = TicketService(db: db, now: now, triggers: triggers)
         let latest = try await TicketModel.query(on: db)
             .filter(\.$requesterID == (try user.requireID())).filter(\.$whatsappIntegrationID == integrationID)
             .sort(\.$id, .descending).first()

@@ -67,9 +67,9 @@ struct WebhookController: RouteCollection {
             throw APIError.badRequest("The webhook body is not a WhatsApp webhook: it has no entry array")
         }
         let now = req.parley.clock.now
-        let logger = req.logger
+        let (logger, triggers) = (req.logger, req.parley.triggers)
         let summary = try await req.parley.inboundCommits.run { db in
-            try await InboundService(db: db, now: now, logger: logger).process(events, integrations: integrations)
+            try await InboundService(db: db, now: now, logger: logger, triggers: triggers).process(events, integrations: integrations)
         }
         req.parley.metrics.countInbound(storedByType: summary.storedByType, duplicates: summary.duplicates)
         if summary.mediaQueued > 0 { req.parley.media.wake() }

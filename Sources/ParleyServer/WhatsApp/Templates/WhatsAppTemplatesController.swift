@@ -104,7 +104,7 @@ struct WhatsAppTemplatesController: RouteCollection {
         let ticketID = try ticket.requireID()
         let now = req.parley.clock.now
         let result = try await req.parley.writeGate.run { [update] in
-            try await TicketService(db: req.db, now: now).update(ticketID: ticketID, update, by: user.actor, via: .api)
+            try await TicketService(db: req.db, now: now, triggers: req.parley.triggers).update(ticketID: ticketID, update, by: user.actor, via: .api)
         }
         TicketsController.announce(result, req: req)
         return try await TicketsController.ticketWithAudit(result, req: req).response(status: .created)
@@ -135,7 +135,7 @@ struct WhatsAppTemplatesController: RouteCollection {
                 create.subject = subject ?? "WhatsApp: \(templateName) to \(requester.name)"
                 create.requesterID = requester.id
                 create.comment = comment
-                return try await TicketService(db: db, now: now).create(create, by: user.actor, via: .api) { ticket in
+                return try await TicketService(db: db, now: now, triggers: req.parley.triggers).create(create, by: user.actor, via: .api) { ticket in
                     ticket.whatsappIntegrationID = integrationID
                 }
             }
