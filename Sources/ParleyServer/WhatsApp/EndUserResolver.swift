@@ -13,13 +13,14 @@ struct EndUserResolver {
 
     func resolve(bsuid: String?, phone: String?, username: String?, name: String?) async throws -> UserModel {
         let phoneValue = phone.flatMap { $0.isEmpty ? nil : EndUserResolver.phoneIdentity($0) }
-        var user: UserModel?
-        if let bsuid { user = try await owner(of: .whatsappBSUID, bsuid) }
-        if user == nil, let phoneValue { user = try await owner(of: .phoneNumber, phoneValue) }
-        if user == nil, let username { user = try await owner(of: .whatsappUsername, username) }
+        // Each look-up brings every identity of the user too: most messages come from someone fully known, whose
+        // identities then need no query each.
+        var (user, mine): (UserModel?, [UserIdentityModel]) = (nil, [])
+        if let bsuid { (user, mine) = try await ownerWithIdentities(of: .whatsappBSUID, bsuid) }
+        if user == nil, let phoneValue { (user, mine) = try await ownerWithIdentities(of: .phoneNumber, phoneValue) }
+        if user == nil, let username { (user, mine) = try await ownerWithIdentities(of: .whatsappUsername, username) }
 
         let found: UserModel
-        var mine: [UserIdentityModel] = []
         if let user {
             found = user
             if let name, !name.isEmpty, name != found.name {
@@ -27,8 +28,6 @@ struct EndUserResolver {
                 found.updatedAt = now
                 try await found.save(on: db)
             }
-            // Read once: most messages come from someone fully known, whose identities then need no query each.
-            mine = try await UserIdentityModel.query(on: db).filter(\.$userID == (try found.requireID())).all()
         } else {
             found = UserModel(name: name ?? username ?? phoneValue ?? "WhatsApp user", email: nil, phone: phoneValue,
                               role: .endUser, now: now)
@@ -45,6 +44,17 @@ struct EndUserResolver {
         }
         if let username { try await replace(.whatsappUsername, with: username, for: userID, mine: &mine) }
         return found
+    }
+
+    /// The user holding this identity and all of their identities, in one query.
+    private func ownerWithIdentities(of type: IdentityType, _ value: String) async throws -> (UserModel?, [UserIdentityModel]) {
+        let rows = try await UserIdentityModel.query(on: db)
+            .join(UserModel.self, on: \UserIdentityModel.$userID == \UserModel.$id)
+            .join(HeldIdentity.self, on: \HeldIdentity.$userID == \UserModel.$id)
+            .filter(HeldIdentity.self, \.$type == type.rawValue).filter(HeldIdentity.self, \.$value == value)
+            .all()
+        guard let first = rows.first else { return (nil, []) }
+        return (try first.joined(UserModel.self), rows)
     }
 
     func owner(of type: IdentityType, _ value: String) async throws -> UserModel? {
