@@ -38,7 +38,8 @@ actor GroupCommit<Output: Sendable> {
 
     /// Runs `job` in a transaction shared with the jobs waiting beside it; returns once that transaction committed.
     nonisolated func run(_ job: @escaping Job) async throws -> Output {
-        guard enabled else { return try await job(database()) }
+        // Off (PostgreSQL), the gate is open too; going through it keeps SQLite's one-writer rule if they ever differ.
+        guard enabled else { return try await gate.run { try await job(database()) } }
         return try await withCheckedThrowingContinuation { continuation in
             Task { await self.enqueue(Waiting(job: job, continuation: continuation)) }
         }
