@@ -19,8 +19,10 @@ actor RateLimiter {
     func setRate(_ ratePerSecond: Double) { rate = max(1, ratePerSecond) }
     var ratePerSecond: Double { rate }
 
-    /// Waits until this number may send again, and counts the send.
-    func acquire(_ key: Int) async {
+    /// Waits until this number may send again, and counts the send; returns when, by this limiter's clock, the
+    /// send was let out.
+    @discardableResult
+    func acquire(_ key: Int) async -> Date {
         while true {
             let now = Date()
             var sends = recent[key, default: []]
@@ -33,7 +35,7 @@ actor RateLimiter {
                 sends.append(now)
                 recent[key] = sends
                 await waitForSharedSlot(key)
-                return
+                return now
             }
             recent[key] = sends
             let wait = Self.window - now.timeIntervalSince(sends[0])
