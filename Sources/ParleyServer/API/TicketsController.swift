@@ -57,8 +57,8 @@ struct TicketsController: RouteCollection {
             parsed.update.requesterID = found.id
         }
         let update = parsed.update
-        let result = try await req.parley.writeGate.run {
-            try await TicketService(db: req.db, now: now, triggers: req.parley.triggers).create(update, by: user.actor, via: .api)
+        let result = try await req.parley.ticketCommits.run { [triggers = req.parley.triggers] db in
+            try await TicketService(db: db, now: now, triggers: triggers).create(update, by: user.actor, via: .api)
         }
         req.logger.info("ticket created", metadata: ["ticket_id": "\(result.ticket.id ?? 0)"])
         Self.announce(result, req: req)
@@ -76,8 +76,8 @@ struct TicketsController: RouteCollection {
         }
         let now = req.parley.clock.now
         let update = parsed.update
-        let result = try await req.parley.writeGate.run {
-            try await TicketService(db: req.db, now: now, triggers: req.parley.triggers).update(ticketID: id, update, by: user.actor, via: .api)
+        let result = try await req.parley.ticketCommits.run { [triggers = req.parley.triggers] db in
+            try await TicketService(db: db, now: now, triggers: triggers).update(ticketID: id, update, by: user.actor, via: .api)
         }
         Self.announce(result, req: req)
         return try await Self.ticketWithAudit(result, req: req)

@@ -41,6 +41,10 @@ public struct ParleyServices: Sendable {
     let triggers: ActiveTriggersCache
     /// Webhooks' writes, committed in groups on SQLite.
     let inboundCommits: GroupCommit<InboundService.Summary>
+    /// Tickets created and updated through the API, committed in groups on SQLite.
+    let ticketCommits: GroupCommit<TicketService.Result>
+    /// The outbox's records of sent messages, committed in groups on SQLite.
+    let outboxCommits: GroupCommit<OutboxWorker.Finished>
     let media: MediaFetcher
     let outbox: OutboxWorker
     let live: LiveHub

@@ -24,6 +24,8 @@ public func configure(
         files: AttachmentStore(root: settings.attachmentsDirectory, threadPool: app.threadPool), graph: graph,
         writeGate: writeGate, triggers: ActiveTriggersCache(enabled: !settings.usesPostgres),
         inboundCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: { [unowned app] in app.db }),
+        ticketCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: { [unowned app] in app.db }),
+        outboxCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: { [unowned app] in app.db }),
         media: MediaFetcher(application: app, graph: graph),
         outbox: OutboxWorker(application: app, graph: graph, ratePerSecond: settings.whatsappRatePerSecond),
         live: LiveHub(), automations: AutomationRunner(application: app, interval: settings.automationInterval),

@@ -1,14 +1,15 @@
 import Fluent
 
-/// Group commit on SQLite: webhooks that arrive while another batch is being written share the next transaction,
-/// so they pay for one BEGIN, one COMMIT and one sync to disk between them. Each caller still hears back only
+/// Group commit on SQLite: writes that arrive while another batch is being written (webhooks, API ticket updates,
+/// the outbox's records) share the next transaction, so they pay for one BEGIN, one COMMIT and one sync to disk
+/// between them. Each caller still hears back only
 /// after the commit that holds its work. PostgreSQL commits concurrent transactions together by itself, so there
 /// each job runs on its own, as before.
 ///
-/// A job must be safe to run twice and must leave nothing behind when it throws: if any job of a batch fails, the
-/// batch is rolled back and every job runs again alone, outside the shared transaction (a webhook then commits
-/// each message on its own, as it did before group commit), so that one bad webhook fails alone and the others
-/// are kept.
+/// A job must be safe to run twice and must leave nothing behind when it throws (it opens its own transaction,
+/// which inside the shared one is the shared one): if any job of a batch fails, the batch is rolled back and every
+/// job runs again alone, outside the shared transaction (a webhook then commits each message on its own, as it did
+/// before group commit), so that one bad request fails alone and the others are kept.
 actor GroupCommit<Output: Sendable> {
     typealias Job = @Sendable (any Database) async throws -> Output
 

@@ -12,7 +12,7 @@ struct TicketService {
     /// Where the active triggers are kept between updates (none: read them each time).
     var triggers: ActiveTriggersCache?
 
-    struct Result {
+    struct Result: Sendable {
         let ticket: TicketModel
         let audit: AuditModel?
         /// The update's own comment.
