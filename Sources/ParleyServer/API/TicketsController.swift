@@ -156,10 +156,12 @@ struct TicketsController: RouteCollection {
         return Dictionary(grouping: files, by: { $0.commentID ?? 0 })
     }
 
-    static func render(_ audits: [AuditModel], req: Request) async throws -> [JSONValue] {
+    /// `comments`: the audits' comments when the caller holds them already (it just wrote them).
+    static func render(_ audits: [AuditModel], comments known: [CommentModel]? = nil, req: Request) async throws -> [JSONValue] {
         let commentIDs = audits.flatMap { $0.events.compactMap { $0.data["comment_id"]?.intValue } }
-        let comments = commentIDs.isEmpty
-            ? [] : try await CommentModel.query(on: req.db).filter(\.$id ~~ commentIDs).all()
+        let comments = if let known { known } else {
+            commentIDs.isEmpty ? [] : try await CommentModel.query(on: req.db).filter(\.$id ~~ commentIDs).all()
+        }
         let byID = Dictionary(uniqueKeysWithValues: comments.map { ($0.id ?? 0, $0) })
         let files = try await attachments(of: comments, on: req.db)
         return audits.map { $0.json(baseURL: req.baseURL, comments: byID, attachments: files) }
@@ -176,7 +178,7 @@ struct TicketsController: RouteCollection {
 
     static func ticketWithAudit(_ result: TicketService.Result, req: Request) async throws -> JSONValue {
         var body: [String: JSONValue] = ["ticket": try await TicketPresenter(req: req).render(result.ticket)]
-        if let audit = result.audit { body["audit"] = try await render([audit], req: req)[0] }
+        if let audit = result.audit { body["audit"] = try await render([audit], comments: result.comments, req: req)[0] }
         return .object(body)
     }
 }

@@ -169,12 +169,11 @@ struct TicketService {
             comment.externalMessageID = newComment.channelMessageID
             comment.metadata = newComment.metadata?.encodedString()
             try await comment.create(on: db)
-            try await claimUploads(newComment.uploadTokens, comment: comment)
+            let files = try await claimUploads(newComment.uploadTokens, comment: comment)
             // Public replies on a WhatsApp ticket go out to the end user (never what the end user sent us).
             if ticket.whatsappIntegrationID != nil, newComment.isPublic, newComment.channelMessageID == nil,
                 authorID == nil || authorID != ticket.requesterID
             {
-                let files = try await AttachmentModel.query(on: db).filter(\.$commentID == comment.id).sort(\.$id).all()
                 events += try await OutboundPlanner(db: db, now: now).plan(comment: comment, ticket: ticket, files: files)
             }
             stored.append(comment)
@@ -191,10 +190,11 @@ struct TicketService {
         return Result(ticket: ticket, audit: audit, comment: comments.isEmpty ? nil : stored.first, comments: stored)
     }
 
-    private func claimUploads(_ tokens: [String], comment: CommentModel) async throws {
-        guard !tokens.isEmpty else { return }
+    /// Attaches the uploads to the new comment; returns them, the comment's only files, in upload order.
+    private func claimUploads(_ tokens: [String], comment: CommentModel) async throws -> [AttachmentModel] {
+        guard !tokens.isEmpty else { return [] }
         let files = try await AttachmentModel.query(on: db)
-            .filter(\.$uploadToken ~~ tokens).filter(\.$commentID == nil).all()
+            .filter(\.$uploadToken ~~ tokens).filter(\.$commentID == nil).sort(\.$id).all()
         let found = Set(files.compactMap(\.uploadToken))
         let missing = tokens.filter { !found.contains($0) }
         guard missing.isEmpty else {
@@ -206,6 +206,7 @@ struct TicketService {
             file.uploadToken = nil
             try await file.save(on: db)
         }
+        return files
     }
 
     /// Ids in the request must name existing records; assignees must be agents or admins.

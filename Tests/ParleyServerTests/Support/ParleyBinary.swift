@@ -37,7 +37,7 @@ struct ParleyBinary {
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"]
         process.environment = env
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("parley-out-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle

@@ -209,7 +209,7 @@ struct InboundTests {
                                                             wabaID: ChannelHarness.wabaID)
             let start = Date(timeIntervalSince1970: Double(Int(h.simulator.clock.now.timeIntervalSince1970)))
             let bodies = (0..<40).map { index in
-                try! WebhookFactory.textMessage(number, from: jane, text: "message \(index)",
+                WebhookFactory.textMessage(number, from: jane, text: "message \(index)",
                                                 sentAt: start.addingTimeInterval(Double(index))).encoded()
             }.shuffled()
             let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
@@ -328,7 +328,7 @@ struct InboundTests {
                     "calls": [["id": .string(id), "from": .string(from), "to": "15550001234", "event": "connect",
                                "timestamp": "1752582933", "direction": .string(direction)]],
                 ]
-                return try JSONValue.object(["object": "whatsapp_business_account", "entry": [[
+                return JSONValue.object(["object": "whatsapp_business_account", "entry": [[
                     "id": .string(ChannelHarness.wabaID), "changes": [["field": "calls", "value": value]],
                 ]]]).encoded()
             }
