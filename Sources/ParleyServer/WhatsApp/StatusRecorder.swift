@@ -24,14 +24,12 @@ struct StatusRecorder {
             if let part { found = try await CommentModel.find(part.commentID, on: db) }
             if found == nil {
                 found = try await CommentModel.query(on: db).filter(\.$externalMessageID == status.id).first()
-                // PostgreSQL reads each statement at its own moment: the send's record may have been committed
-                // between the two lookups. Without its part the comment would skip the slowest-part rule.
-                if found != nil { part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first() }
             }
-            // Take the comment's lock, then read it and its part again: the outbox finishing the send, or another
-            // status of the same message, may have changed them since the lookups above.
-            if let commentID = found?.id {
-                try await db.lockRow(in: CommentModel.schema, id: commentID)
+            // Take the comment's lock, then read it and its part again (PostgreSQL, where other writers run beside
+            // this one): the outbox finishing the send, or another status of the same message, may have changed
+            // them since the lookups above, and the send's record may have been committed between the two
+            // lookups — without its part the comment would skip the slowest-part rule.
+            if let commentID = found?.id, try await db.lockRow(in: CommentModel.schema, id: commentID) {
                 found = try await CommentModel.find(commentID, on: db)
                 part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first()
             }
