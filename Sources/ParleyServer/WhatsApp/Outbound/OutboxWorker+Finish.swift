@@ -50,7 +50,8 @@ extension OutboxWorker {
         return finished
     }
 
-    /// The row's fields a finish needs, copied: a group commit may run the job twice, and the model is not Sendable.
+    /// The row's fields a finish needs, copied: the job runs on the group commit's task (maybe twice), and the model
+    /// is a mutable class the worker still holds.
     struct Snapshot: Sendable {
         let id: Int
         let claim: String?
