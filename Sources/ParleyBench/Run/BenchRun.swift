@@ -126,7 +126,9 @@ public final class BenchRun: @unchecked Sendable {
             executable: settings.executable, arguments: arguments,
             environment: environment([
                 "PARLEY_ADMIN_EMAIL": Self.adminEmail, "PARLEY_ADMIN_PASSWORD": adminPassword,
-                "PARLEY_WHATSAPP_RATE_LIMIT": "\(rate)", "PARLEY_LOG_LEVEL": "notice",
+                "PARLEY_WHATSAPP_RATE_LIMIT": "\(rate)",
+                // `trace` shows every SQL statement in parley.log, for counting what a scenario costs.
+                "PARLEY_LOG_LEVEL": ProcessInfo.processInfo.environment["PARLEY_BENCH_SERVER_LOG_LEVEL"] ?? "notice",
             ]),
             logPath: directory + "/parley.log")
         let probe = BenchClient(http: http, baseURL: parleyURL)
