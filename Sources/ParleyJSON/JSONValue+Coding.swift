@@ -4,7 +4,9 @@ extension JSONValue {
     /// Parses a JSON document; throws `JSONParseError` with a short reason on malformed input.
     public static func parse(_ data: Data) throws -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return try data.withUnsafeBytes { raw throws(JSONParser.Failure) in
+                try JSONParser.parse(raw.bindMemory(to: UInt8.self))
+            }
         } catch {
             throw JSONParseError(reason: "The request body is not valid JSON")
         }

@@ -15,10 +15,12 @@ struct TicketPresenter {
         let requesterIDs = tickets.filter { $0.whatsappIntegrationID != nil }.compactMap(\.requesterID)
         var identities: [Int: [String: String]] = [:]
         if !requesterIDs.isEmpty {
-            let rows = try await UserIdentityModel.query(on: req.db).filter(\.$userID ~~ requesterIDs)
-                .filter(\.$type ~~ [IdentityType.whatsappBSUID.rawValue, IdentityType.phoneNumber.rawValue,
-                                    IdentityType.whatsappUsername.rawValue]).all()
-            for row in rows { identities[row.userID, default: [:]][row.type] = row.value }
+            // By user only: with the types in the query too, SQLite walks the (type, value) index, every end
+            // user's identities, instead of the few rows of these users (a view page took 3 times as long).
+            let shown: Set<String> = [IdentityType.whatsappBSUID.rawValue, IdentityType.phoneNumber.rawValue,
+                                      IdentityType.whatsappUsername.rawValue]
+            let rows = try await UserIdentityModel.query(on: req.db).filter(\.$userID ~~ Array(Set(requesterIDs))).all()
+            for row in rows where shown.contains(row.type) { identities[row.userID, default: [:]][row.type] = row.value }
         }
         let integrationIDs = Array(Set(tickets.compactMap(\.whatsappIntegrationID)))
         let templatesOn = integrationIDs.isEmpty ? [] : try await WhatsAppIntegrationModel.query(on: req.db)
