@@ -70,11 +70,7 @@ struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
+        if closes(UInt8(ascii: "}")) { return .object(members) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Failure() }
@@ -84,16 +80,7 @@ struct JSONParser {
             index += 1
             let member = try value()
             if members[key] == nil { members[key] = member }
-            skipWhitespace()
-            guard index < bytes.count else { throw Failure() }
-            switch bytes[index] {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            case UInt8(ascii: "}"): index += 1; return .object(members)
-            default: throw Failure()
-            }
+            if try endsAfterItem(UInt8(ascii: "}")) { return .object(members) }
         }
     }
 
@@ -102,24 +89,32 @@ struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var items: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(items)
-        }
+        if closes(UInt8(ascii: "]")) { return .array(items) }
         while true {
             items.append(try value())
-            skipWhitespace()
-            guard index < bytes.count else { throw Failure() }
-            switch bytes[index] {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-            case UInt8(ascii: "]"): index += 1; return .array(items)
-            default: throw Failure()
-            }
+            if try endsAfterItem(UInt8(ascii: "]")) { return .array(items) }
         }
+    }
+
+    /// Steps over `closing` if it comes next (whitespace aside).
+    private mutating func closes(_ closing: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == closing else { return false }
+        index += 1
+        return true
+    }
+
+    /// After an item of an array or object: a comma (then maybe `closing`: a trailing comma is allowed) or `closing`.
+    private mutating func endsAfterItem(_ closing: UInt8) throws(Failure) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw Failure() }
+        if bytes[index] == closing {
+            index += 1
+            return true
+        }
+        guard bytes[index] == UInt8(ascii: ",") else { throw Failure() }
+        index += 1
+        return closes(closing)
     }
 
     /// At the opening quote; ends after the closing one.
