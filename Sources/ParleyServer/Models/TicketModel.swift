@@ -56,24 +56,20 @@ final class TicketModel: Model, @unchecked Sendable {
             externalID: externalID, solvedAt: solvedAt)
     }
 
-    /// On a stored ticket only what differs is assigned: Fluent writes every assigned field, and an UPDATE that
-    /// names the subject or status (even unchanged) runs the search index's and the kept counts' triggers.
+    /// Only what differs is assigned: an UPDATE that names the subject or status (even unchanged) runs the search
+    /// index's and the kept counts' triggers.
     func apply(_ snapshot: TicketSnapshot) {
-        // Plain assignments, not a key-path helper: setting through a key path reads the field first, which
-        // Fluent forbids on a new ticket's unset fields.
-        let stored = $id.exists
-        let tagsText = snapshot.tags.joined(separator: " ")
-        if !stored || subject != snapshot.subject { subject = snapshot.subject }
-        if !stored || description != snapshot.description { description = snapshot.description }
-        if !stored || status != snapshot.status.rawValue { status = snapshot.status.rawValue }
-        if !stored || priority != snapshot.priority?.rawValue { priority = snapshot.priority?.rawValue }
-        if !stored || type != snapshot.type?.rawValue { type = snapshot.type?.rawValue }
-        if !stored || self.tagsText != tagsText { self.tagsText = tagsText }
-        if !stored || requesterID != snapshot.requesterID { requesterID = snapshot.requesterID }
-        if !stored || submitterID != snapshot.submitterID { submitterID = snapshot.submitterID }
-        if !stored || assigneeID != snapshot.assigneeID { assigneeID = snapshot.assigneeID }
-        if !stored || groupID != snapshot.groupID { groupID = snapshot.groupID }
-        if !stored || externalID != snapshot.externalID { externalID = snapshot.externalID }
-        if !stored || solvedAt != snapshot.solvedAt { solvedAt = snapshot.solvedAt }
+        $subject.change(to: snapshot.subject)
+        $description.change(to: snapshot.description)
+        $status.change(to: snapshot.status.rawValue)
+        $priority.change(to: snapshot.priority?.rawValue)
+        $type.change(to: snapshot.type?.rawValue)
+        $tagsText.change(to: snapshot.tags.joined(separator: " "))
+        $requesterID.change(to: snapshot.requesterID)
+        $submitterID.change(to: snapshot.submitterID)
+        $assigneeID.change(to: snapshot.assigneeID)
+        $groupID.change(to: snapshot.groupID)
+        $externalID.change(to: snapshot.externalID)
+        $solvedAt.change(to: snapshot.solvedAt)
     }
 }

@@ -164,7 +164,7 @@ struct InboundService {
         let integrationID = try integration.requireID()
         let forward: @Sendable (TicketModel) -> Void = { ticket in
             ticket.lastEndUserMessageAt = max(ticket.lastEndUserMessageAt ?? sentAt, sentAt)
-            if ticket.whatsappIntegrationID != integrationID { ticket.whatsappIntegrationID = integrationID }
+            ticket.$whatsappIntegrationID.change(to: integrationID)
         }
         let service = TicketService(db: db, now: now, triggers: triggers)
         let latest = try await TicketModel.query(on: db)

@@ -4,7 +4,7 @@ import ParleyCore
 @testable import ParleyServer
 import Testing
 
-/// `TicketModel.apply` assigns only what differs on a stored ticket: Fluent writes every assigned field, and an
+/// `TicketModel.apply` assigns only what differs: Fluent writes every assigned field, and an
 /// UPDATE naming the subject or status runs the search index's and the kept counts' triggers for nothing.
 @Suite("Applying a snapshot to a ticket")
 struct TicketModelApplyTests {
