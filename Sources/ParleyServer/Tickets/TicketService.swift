@@ -97,8 +97,8 @@ struct TicketService {
     /// A comment by the requester stamps when they last wrote (an automation time condition). Only when it
     /// changes: an assignment, even of the same value, costs an UPDATE.
     private func markRequesterReply(_ comment: NewComment?, by actor: Actor, on ticket: TicketModel) {
-        guard let comment, comment.authorID ?? actor.userID == ticket.requesterID, ticket.requesterUpdatedAt != now else { return }
-        ticket.requesterUpdatedAt = now
+        guard let comment, comment.authorID ?? actor.userID == ticket.requesterID else { return }
+        ticket.$requesterUpdatedAt.change(to: now)
     }
 
     /// Automation time conditions measure from these moments.
