@@ -105,7 +105,7 @@ struct ViewsController: RouteCollection {
             either.filter(\.$id ~~ (fromSubjects + fromComments))
             either.filter(\.$requesterID ~~ requesters)
             if let id = Int(words) { either.filter(\.$id == id) }
-        }.sort(\.$updatedAt, .descending).limit(100).all()
+        }.sort(\.$updatedAt, .descending).limit(100).allReadingRowsDirectly()
         let rendered = try await TicketPresenter(req: req).render(tickets).map { ticket -> JSONValue in
             var object = ticket.objectValue ?? [:]
             object["result_type"] = "ticket"

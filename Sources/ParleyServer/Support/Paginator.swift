@@ -20,7 +20,7 @@ struct Paginator<M: Model> where M.IDValue == Int {
         case .offset(let number, let perPage):
             let count = if let counter { try await counter() } else { try await query.copy().count() }
             let items = try await sorted(query, descending: page.descending)
-                .range((number - 1) * perPage..<(number * perPage)).all()
+                .range((number - 1) * perPage..<(number * perPage)).allReadingRowsDirectly()
             let hasNext = number * perPage < count
             return .object([
                 key: .array(try await render(items)),
@@ -35,7 +35,7 @@ struct Paginator<M: Model> where M.IDValue == Int {
             let direction = page.descending != backwards
             let filtered = query.copy()
             if let cursor { applyCursor(cursor, to: filtered, descending: direction) }
-            var items = try await sorted(filtered, descending: direction).limit(size + 1).all()
+            var items = try await sorted(filtered, descending: direction).limit(size + 1).allReadingRowsDirectly()
             let hasMore = items.count > size
             items = Array(items.prefix(size))
             if backwards { items.reverse() }

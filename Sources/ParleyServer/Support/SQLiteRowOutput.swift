@@ -1,0 +1,47 @@
+import FluentKit
+import FluentSQLiteDriver
+import Foundation
+
+/// One SQLite row as Fluent's `DatabaseOutput`, its columns named by the bare field keys (see
+/// `QueryBuilder.allReadingRowsDirectly`). Fluent's own output builds the prefixed column name three times per
+/// field and finds each value's type through a dynamic protocol cast; for the types Parley's models use it
+/// converts directly, and anything else goes through the driver's own `SQLiteDataDecoder`, as before.
+struct SQLiteRowOutput: DatabaseOutput {
+    struct MissingColumn: Error, CustomStringConvertible {
+        let column: String
+        var description: String { "no column \(column) in the row" }
+    }
+
+    struct Mismatch: Error, CustomStringConvertible {
+        let column: String
+        let expected: Any.Type
+        let found: SQLiteData
+        var description: String { "column \(column) holds \(found), not a \(expected)" }
+    }
+
+    let row: SQLiteRow
+
+    var description: String { row.description }
+
+    /// The columns already carry the bare keys, so the schema changes nothing.
+    func schema(_ schema: String) -> any DatabaseOutput { self }
+
+    func contains(_ key: FieldKey) -> Bool { row.column(key.description) != nil }
+
+    func decodeNil(_ key: FieldKey) throws -> Bool { row.column(key.description)?.isNull ?? true }
+
+    func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T {
+        let column = key.description
+        guard let data = row.column(column) else { throw MissingColumn(column: column) }
+        // An optional field asks for `Value?` (after `decodeNil` said it is not null).
+        let converted: Any? =
+            if T.self == String.self || T.self == String?.self { String(sqliteData: data) }
+            else if T.self == Int.self || T.self == Int?.self { Int(sqliteData: data) }
+            else if T.self == Date.self || T.self == Date?.self { Date(sqliteData: data) }
+            else if T.self == Bool.self || T.self == Bool?.self { Bool(sqliteData: data) }
+            else if T.self == Double.self || T.self == Double?.self { Double(sqliteData: data) }
+            else { try SQLiteDataDecoder().decode(T.self, from: data) }
+        guard let value = converted as? T else { throw Mismatch(column: column, expected: T.self, found: data) }
+        return value
+    }
+}

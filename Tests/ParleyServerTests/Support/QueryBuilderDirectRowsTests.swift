@@ -1,0 +1,116 @@
+import Fluent
+import Foundation
+@testable import ParleyServer
+import Testing
+
+/// `allReadingRowsDirectly` fills the same models as Fluent's `all()` (on PostgreSQL it is `all()`).
+@Suite("Reading rows straight into models")
+struct QueryBuilderDirectRowsTests {
+    /// Every field of every model, as Fluent's Codable writes them: two reads agree only if each field does.
+    private func fields<M: Model>(_ models: [M]) throws -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try models.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+    }
+
+    private func tickets(on db: Database, requester: Int, agent: Int) async throws {
+        let bare = TicketModel()
+        bare.status = "new"
+        bare.tagsText = ""
+        bare.viaChannel = "api"
+        bare.createdAt = Date(timeIntervalSince1970: 1_600_000_000)
+        bare.updatedAt = Date(timeIntervalSince1970: 1_600_000_000)
+        try await bare.create(on: db)
+
+        let full = TicketModel()
+        full.subject = "Card declined – ünïcode 🎉"
+        full.description = "Line one\nline \"two\""
+        full.status = "pending"
+        full.priority = "high"
+        full.type = "problem"
+        full.tagsText = "vip whatsapp"
+        full.requesterID = requester
+        full.submitterID = requester
+        full.assigneeID = agent
+        full.externalID = "ext-1"
+        full.viaChannel = "whatsapp"
+        full.viaSource = #"{"from":{"name":"Ana"}}"#
+        full.followupSourceID = bare.id
+        full.createdAt = Date(timeIntervalSince1970: 1_700_000_000.125)
+        full.updatedAt = Date(timeIntervalSince1970: 1_700_000_100.5)
+        full.solvedAt = Date(timeIntervalSince1970: 1_700_000_200)
+        full.lastEndUserMessageAt = Date(timeIntervalSince1970: 1_700_000_050.75)
+        full.statusChangedAt = Date(timeIntervalSince1970: 1_700_000_060)
+        full.assignedAt = Date(timeIntervalSince1970: 1_700_000_070)
+        full.requesterUpdatedAt = Date(timeIntervalSince1970: 1_700_000_080)
+        try await full.create(on: db)
+
+    }
+
+    @Test func everyFieldReadsTheSameAsFluentsOwn() async throws {
+        try await TestApp.with { parley in
+            let db = parley.app.db
+            try await tickets(on: db, requester: parley.endUser.id, agent: parley.agent.id)
+            try await identities(of: parley.endUser.id, on: db)
+            let query = { TicketModel.query(on: db).sort(\.$id, .descending) }
+            let direct = try await query().allReadingRowsDirectly()
+            #expect(direct.count == 2)
+            #expect(try fields(direct) == fields(try await query().all()))
+            #expect(direct.last?.solvedAt == nil && direct.first?.subject == "Card declined – ünïcode 🎉")
+
+            // Booleans and dates of another model, a filter with binds, a page.
+            let identities = { UserIdentityModel.query(on: db).filter(\.$userID ~~ [parley.endUser.id, parley.agent.id]).sort(\.$id).range(0..<5) }
+            let directIdentities = try await identities().allReadingRowsDirectly()
+            #expect(!directIdentities.isEmpty)
+            #expect(try fields(directIdentities) == fields(try await identities().all()))
+        }
+    }
+
+    private func identities(of user: Int, on db: Database) async throws {
+        try await UserIdentityModel(userID: user, type: "phone_number", value: "+351911111111", primary: true, now: Date(timeIntervalSince1970: 1_700_000_000.25)).create(on: db)
+        let second = UserIdentityModel(userID: user, type: "whatsapp_bsuid", value: "PT.1234", primary: false, now: Date())
+        second.verified = true
+        try await second.create(on: db)
+    }
+
+    @Test func selectedFieldsOnlyAndTheRestUnset() async throws {
+        try await TestApp.with { parley in
+            let db = parley.app.db
+            try await identities(of: parley.endUser.id, on: db)
+            let rows = try await UserIdentityModel.query(on: db).filter(\.$userID == parley.endUser.id)
+                .field(\.$userID).field(\.$value).allReadingRowsDirectly()
+            let fluent = try await UserIdentityModel.query(on: db).filter(\.$userID == parley.endUser.id)
+                .field(\.$userID).field(\.$value).all()
+            #expect(!rows.isEmpty)
+            #expect(rows.map(\.value) == fluent.map(\.value))
+            #expect(rows.allSatisfy { $0.userID == parley.endUser.id })
+            #expect(rows.allSatisfy { $0.$type.value == nil && $0.$primary.value == nil }, "a field not selected is not set")
+        }
+    }
+
+    @Test func aModelReadDirectlySavesInPlace() async throws {
+        try await TestApp.with { parley in
+            let db = parley.app.db
+            try await tickets(on: db, requester: parley.endUser.id, agent: parley.agent.id)
+            let ticket = try #require(try await TicketModel.query(on: db).filter(\.$status == "new").allReadingRowsDirectly().first)
+            #expect(!ticket.hasChanges)
+            ticket.status = "open"
+            try await ticket.save(on: db)
+            #expect(try await TicketModel.query(on: db).count() == 2, "an update, not a second ticket")
+            #expect(try await TicketModel.find(ticket.requireID(), on: db)?.status == "open")
+        }
+    }
+
+    @Test func aWrongTypeIsAnErrorNotAGuess() async throws {
+        try await TestApp.with { parley in
+            let db = parley.app.db
+            try await tickets(on: db, requester: parley.endUser.id, agent: parley.agent.id)
+            // SQLite keeps whatever a column is given: a date that is not one must fail as Fluent's own read does.
+            let sql = try db.requireSQL()
+            guard !sql.isPostgreSQL else { return }
+            try await sql.raw("UPDATE tickets SET created_at = 'not a date' WHERE status = 'new'").run()
+            await #expect(throws: (any Error).self) { try await TicketModel.query(on: db).allReadingRowsDirectly() }
+            await #expect(throws: (any Error).self) { try await TicketModel.query(on: db).all() }
+        }
+    }
+}
