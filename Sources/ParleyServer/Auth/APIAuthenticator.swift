@@ -42,7 +42,7 @@ struct APIAuthenticator: AsyncMiddleware {
     private func findToken(_ token: String, on request: Request) async throws -> APITokenModel? {
         guard !token.isEmpty else { return nil }
         guard let stored = try await APITokenModel.query(on: request.db)
-            .filter(\.$tokenHash == APIToken.hash(token)).first()
+            .filter(\.$tokenHash == APIToken.hash(token)).firstReadingRowDirectly()
         else { return nil }
         let now = request.parley.clock.now
         // Write the last use at most once a minute: a busy integration would otherwise write on every call.
@@ -55,12 +55,12 @@ struct APIAuthenticator: AsyncMiddleware {
 
     private func userForBearer(_ token: String, on request: Request) async throws -> UserModel? {
         guard let stored = try await findToken(token, on: request) else { return nil }
-        return try await UserModel.find(stored.createdBy, on: request.db)
+        return try await UserModel.query(on: request.db).filter(\.$id == stored.createdBy).firstReadingRowDirectly()
     }
 
     private func userForToken(email: String, token: String, on request: Request) async throws -> UserModel? {
         guard try await findToken(token, on: request) != nil else { return nil }
-        return try await UserModel.query(on: request.db).filter(\.$email == email.lowercased()).first()
+        return try await UserModel.query(on: request.db).filter(\.$email == email.lowercased()).firstReadingRowDirectly()
     }
 
     private func userForPassword(email: String, password: String, on request: Request) async throws -> UserModel? {

@@ -8,7 +8,7 @@ enum SessionLogin {
 
     static func user(of request: Request) async throws -> UserModel? {
         guard request.hasSession, let raw = request.session.data[key], let id = Int(raw) else { return nil }
-        return try await UserModel.find(id, on: request.db)
+        return try await UserModel.query(on: request.db).filter(\.$id == id).firstReadingRowDirectly()
     }
 
     /// Starts a fresh session (a new id, so an id planted before sign-in is worthless).

@@ -7,14 +7,18 @@ extension QueryBuilder {
     /// The same models as `all()`. On SQLite the rows come straight from SQLiteNIO into the models through
     /// `SQLiteRowOutput`: Fluent's way of filling a model from a row was the largest single cost of a ticket list page
     /// (a fifth of its time, profiled), most of it per field, per row. Queries it does not cover (joins, eager loads,
-    /// anything but plain field selections) and PostgreSQL go through `all()`.
+    /// anything but plain columns of the model's table) and PostgreSQL go through `all()`, their columns listed once
+    /// (see `SelectList`).
     func allReadingRowsDirectly() async throws -> [Model] {
+        let fields = query.fields.isEmpty ? Model.keys.map { DatabaseQuery.Field.extendedPath([$0], schema: Model.schemaOrAlias, space: nil) }
+            : query.fields
         guard let sqlite = database as? any SQLiteDatabase, let sql = database as? any SQLDatabase,
             eagerLoaders.isEmpty, case .read = query.action, query.joins.isEmpty,
-            let fields = Self.bareColumns(query.fields.isEmpty ? Model.keys.map { .extendedPath([$0], schema: Model.schemaOrAlias, space: nil) } : query.fields)
-        else { return try await all() }
+            fields.allSatisfy({ if case .extendedPath(_, Model.schemaOrAlias, _) = $0 { true } else { false } }),
+            let list = SelectList(fields, aliases: .bare, on: sql)
+        else { return try await copy().fieldsAsOneList().all() }
         var direct = query
-        direct.fields = fields
+        direct.fields = [list.field]
         let (text, values) = sql.serialize(SQLQueryConverter(delegate: ReadDelegate()).convert(direct))
         let encoder = SQLiteDataEncoder()
         let binds = try values.map { try encoder.encode($0) }
@@ -27,17 +31,21 @@ extension QueryBuilder {
         }
     }
 
-    /// The selected fields as columns named by their bare keys (`"tickets"."subject" AS "subject"`), or nil when a
-    /// field is not one plain column of this model's table.
-    private static func bareColumns(_ fields: [DatabaseQuery.Field]) -> [DatabaseQuery.Field]? {
-        var columns: [DatabaseQuery.Field] = []
-        for field in fields {
-            guard case .extendedPath(let path, let schema, nil) = field, path.count == 1, schema == Model.schemaOrAlias
-            else { return nil }
-            let key = path[0].description
-            columns.append(.custom(SQLAlias(SQLColumn(SQLIdentifier(key), table: SQLIdentifier(schema)), as: SQLIdentifier(key))))
-        }
-        return columns
+    /// The first of `allReadingRowsDirectly()`.
+    func firstReadingRowDirectly() async throws -> Model? {
+        try await copy().limit(1).allReadingRowsDirectly().first
+    }
+
+    /// The selected columns, or else every column of the model, as one plain SQL list for Fluent's own read (see
+    /// `SelectList`). A join reads the joined models' columns only when they are selected (`fields(for:)`).
+    func fieldsAsOneList() -> Self {
+        // With nothing selected Fluent reads every joined model's columns too, which this cannot name.
+        guard let sql = database as? any SQLDatabase, !(query.fields.isEmpty && !query.joins.isEmpty) else { return self }
+        let fields = query.fields.isEmpty ? Model.keys.map { DatabaseQuery.Field.extendedPath([$0], schema: Model.schemaOrAlias, space: Model.spaceIfNotAliased) }
+            : query.fields
+        guard let list = SelectList(fields, aliases: .fluent, on: sql) else { return self }
+        query.fields = [list.field]
+        return self
     }
 
     /// Reads need no schema types; nested paths are not used by the queries this serves.

@@ -52,6 +52,7 @@ struct EndUserResolver {
             .join(UserModel.self, on: \UserIdentityModel.$userID == \UserModel.$id)
             .join(HeldIdentity.self, on: \HeldIdentity.$userID == \UserModel.$id)
             .filter(HeldIdentity.self, \.$type == type.rawValue).filter(HeldIdentity.self, \.$value == value)
+            .fields(for: UserIdentityModel.self).fields(for: UserModel.self).fieldsAsOneList()
             .all()
         guard let first = rows.first else { return (nil, []) }
         return (try first.joined(UserModel.self), rows)

@@ -169,7 +169,7 @@ struct InboundService {
         let service = TicketService(db: db, now: now, triggers: triggers)
         let latest = try await TicketModel.query(on: db)
             .filter(\.$requesterID == (try user.requireID())).filter(\.$whatsappIntegrationID == integrationID)
-            .sort(\.$id, .descending).first()
+            .sort(\.$id, .descending).firstReadingRowDirectly()
         let result: TicketService.Result
         if let latest, latest.status != TicketStatus.closed.rawValue {
             var update = TicketUpdate()
@@ -359,7 +359,7 @@ struct InboundService {
         let service = TicketService(db: db, now: now, triggers: triggers)
         let latest = try await TicketModel.query(on: db)
             .filter(\.$requesterID == (try user.requireID())).filter(\.$whatsappIntegrationID == integrationID)
-            .sort(\.$id, .descending).first()
+            .sort(\.$id, .descending).firstReadingRowDirectly()
         if let latest, latest.status != TicketStatus.closed.rawValue {
             var update = TicketUpdate()
             update.comment = note

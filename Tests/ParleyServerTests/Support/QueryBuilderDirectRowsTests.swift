@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 @testable import ParleyServer
 import Testing
 
@@ -111,6 +112,46 @@ struct QueryBuilderDirectRowsTests {
             try await sql.raw("UPDATE tickets SET created_at = 'not a date' WHERE status = 'new'").run()
             await #expect(throws: (any Error).self) { try await TicketModel.query(on: db).allReadingRowsDirectly() }
             await #expect(throws: (any Error).self) { try await TicketModel.query(on: db).all() }
+        }
+    }
+
+    @Test func aJoinListsItsColumnsOnceAndReadsTheSame() async throws {
+        try await TestApp.with { parley in
+            let db = parley.app.db
+            try await identities(of: parley.endUser.id, on: db)
+            let join = {
+                UserIdentityModel.query(on: db).join(UserModel.self, on: \UserIdentityModel.$userID == \UserModel.$id)
+                    .filter(UserModel.self, \.$id == parley.endUser.id).sort(\.$id)
+            }
+            let listed = try await join().fields(for: UserIdentityModel.self).fields(for: UserModel.self).fieldsAsOneList().all()
+            let fluent = try await join().all()
+            #expect(listed.count == 2)
+            #expect(try fields(listed) == fields(fluent))
+            #expect(try listed.map { try $0.joined(UserModel.self).email } == fluent.map { try $0.joined(UserModel.self).email })
+            // Nothing selected on a join: left to Fluent, which reads every joined model's columns.
+            let unlisted = try await join().fieldsAsOneList().all()
+            #expect(try unlisted.map { try $0.joined(UserModel.self).name } == fluent.map { try $0.joined(UserModel.self).name })
+        }
+    }
+
+    @Test func theFirstIsFluentsFirst() async throws {
+        try await TestApp.with { parley in
+            let db = parley.app.db
+            try await tickets(on: db, requester: parley.endUser.id, agent: parley.agent.id)
+            let newest = try await TicketModel.query(on: db).sort(\.$id, .descending).firstReadingRowDirectly()
+            #expect(try fields([try #require(newest)]) == fields([try #require(try await TicketModel.query(on: db).sort(\.$id, .descending).first())]))
+            #expect(try await TicketModel.query(on: db).filter(\.$status == "nothing").firstReadingRowDirectly() == nil)
+        }
+    }
+
+    @Test func identifiersAreQuotedAndEscaped() async throws {
+        try await TestApp.with { parley in
+            let sql = try parley.app.db.requireSQL()
+            let list = try #require(SelectList([.extendedPath(["sub\"ject"], schema: "tickets", space: nil), .extendedPath([.id], schema: "tickets", space: nil)],
+                                               aliases: .fluent, on: sql))
+            #expect(list.sql == #""tickets"."sub""ject" AS "tickets_sub""ject", "tickets"."id" AS "tickets_id""#)
+            #expect(SelectList([.extendedPath(["a", "b"], schema: "tickets", space: nil)], aliases: .bare, on: sql) == nil, "a nested path is not a column")
+            #expect(SelectList([.custom(SQLRaw("1"))], aliases: .bare, on: sql) == nil)
         }
     }
 }
