@@ -25,7 +25,8 @@ public struct AuditEvent: Sendable, Equatable, Codable {
         AuditEvent(type: .change, fieldName: field, value: value, previousValue: previous)
     }
 
-    /// A placeholder for the comment the update adds; storage fills in the comment's id.
+    /// A placeholder for the comment the update adds (its id is the comment written with the audit; see
+    /// `TicketService.record`).
     public static func comment(isPublic: Bool) -> AuditEvent {
         AuditEvent(type: .comment, data: ["public": .bool(isPublic)])
     }

@@ -156,15 +156,17 @@ struct TicketsController: RouteCollection {
         return Dictionary(grouping: files, by: { $0.commentID ?? 0 })
     }
 
-    /// `comments`: the audits' comments when the caller holds them already (it just wrote them).
+    /// `comments`: the audits' comments when the caller holds them already (it just wrote them). A stored audit
+    /// does not name its comments' ids (see `TicketService.record`): they are its comments by `audit_id`.
     static func render(_ audits: [AuditModel], comments known: [CommentModel]? = nil, req: Request) async throws -> [JSONValue] {
-        let commentIDs = audits.flatMap { $0.events.compactMap { $0.data["comment_id"]?.intValue } }
+        let auditIDs = audits.compactMap(\.id)
         let comments = if let known { known } else {
-            commentIDs.isEmpty ? [] : try await CommentModel.query(on: req.db).filter(\.$id ~~ commentIDs).all()
+            auditIDs.isEmpty ? [] : try await CommentModel.query(on: req.db).filter(\.$ticketID ~~ Array(Set(audits.map(\.ticketID))))
+                .filter(\.$auditID ~~ auditIDs).all()
         }
-        let byID = Dictionary(uniqueKeysWithValues: comments.map { ($0.id ?? 0, $0) })
+        let byAudit = Dictionary(grouping: comments.sorted { ($0.id ?? 0) < ($1.id ?? 0) }, by: { $0.auditID ?? 0 })
         let files = try await attachments(of: comments, on: req.db)
-        return audits.map { $0.json(baseURL: req.baseURL, comments: byID, attachments: files) }
+        return audits.map { $0.json(baseURL: req.baseURL, comments: byAudit[$0.id ?? 0] ?? [], attachments: files) }
     }
 
     /// Tells connected agents about the change, and wakes the outbox when a reply was queued.

@@ -47,7 +47,7 @@ struct WebhookController: RouteCollection {
         let integrations = try await WhatsAppIntegrationModel.query(on: req.db).group(.or) { either in
             either.filter(\.$phoneNumberID ~~ Array(phoneIDs))
             if phoneIDs.isEmpty { either.filter(\.$wabaID ~~ Array(wabaIDs)) }
-        }.all()
+        }.allReadingRowsDirectly()
         guard !integrations.isEmpty else {
             // Unknown number: answer 200 so Meta stops retrying; store nothing.
             req.logger.warning("webhook for an unknown phone number id", metadata: ["phone_number_ids": "\(phoneIDs.sorted())"])
