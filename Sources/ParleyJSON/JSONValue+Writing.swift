@@ -1,5 +1,3 @@
-import Foundation
-
 extension JSONValue {
     /// Writes the value as JSON bytes: keys sorted by their UTF-8 bytes, no spaces, `/` unescaped — the bytes
     /// Foundation's `JSONEncoder` gives with `[.sortedKeys, .withoutEscapingSlashes]`, without its generic
@@ -23,7 +21,8 @@ extension JSONValue {
             // Sorting the pairs, not the keys, saves a lookup per member. For ASCII keys String's own comparison is
             // the byte order and compares the bytes at once.
             let ascii = members.keys.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
-            let sorted = ascii ? members.sorted { $0.key < $1.key } : members.sorted { Self.precedes($0.key, $1.key) }
+            let sorted = ascii ? members.sorted { $0.key < $1.key }
+                : members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             for (index, member) in sorted.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
                 Self.write(member.key, into: &bytes)
@@ -35,22 +34,6 @@ extension JSONValue {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Byte order of the UTF-8 forms (String's `<` orders by Unicode's canonical equivalence instead).
-    static func precedes(_ first: String, _ second: String) -> Bool {
-        let compared = first.utf8.withContiguousStorageIfAvailable { a in
-            second.utf8.withContiguousStorageIfAvailable { b -> Bool in
-                let common = min(a.count, b.count)
-                if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
-                    let order = memcmp(pa, pb, common)
-                    if order != 0 { return order < 0 }
-                }
-                return a.count < b.count
-            }
-        }
-        if let compared = compared ?? nil { return compared }
-        return first.utf8.lexicographicallyPrecedes(second.utf8)
-    }
 
     private static func write(_ string: String, into bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
