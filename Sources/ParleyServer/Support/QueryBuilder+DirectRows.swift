@@ -10,8 +10,7 @@ extension QueryBuilder {
     /// anything but plain columns of the model's table) and PostgreSQL go through `all()`, their columns listed once
     /// (see `SelectList`).
     func allReadingRowsDirectly() async throws -> [Model] {
-        let fields = query.fields.isEmpty ? Model.keys.map { DatabaseQuery.Field.extendedPath([$0], schema: Model.schemaOrAlias, space: nil) }
-            : query.fields
+        let fields = selectedFields
         guard let sqlite = database as? any SQLiteDatabase, let sql = database as? any SQLDatabase,
             eagerLoaders.isEmpty, case .read = query.action, query.joins.isEmpty,
             fields.allSatisfy({ if case .extendedPath(_, Model.schemaOrAlias, _) = $0 { true } else { false } }),
@@ -41,11 +40,15 @@ extension QueryBuilder {
     func fieldsAsOneList() -> Self {
         // With nothing selected Fluent reads every joined model's columns too, which this cannot name.
         guard let sql = database as? any SQLDatabase, !(query.fields.isEmpty && !query.joins.isEmpty) else { return self }
-        let fields = query.fields.isEmpty ? Model.keys.map { DatabaseQuery.Field.extendedPath([$0], schema: Model.schemaOrAlias, space: Model.spaceIfNotAliased) }
-            : query.fields
-        guard let list = SelectList(fields, aliases: .fluent, on: sql) else { return self }
+        guard let list = SelectList(selectedFields, aliases: .fluent, on: sql) else { return self }
         query.fields = [list.field]
         return self
+    }
+
+    /// The fields selected, or else every field of the model, as Fluent's own read names them.
+    private var selectedFields: [DatabaseQuery.Field] {
+        guard query.fields.isEmpty else { return query.fields }
+        return Model.keys.map { .extendedPath([$0], schema: Model.schemaOrAlias, space: Model.spaceIfNotAliased) }
     }
 
     /// Reads need no schema types; nested paths are not used by the queries this serves.
