@@ -72,6 +72,16 @@ struct ViewsAPITests {
             #expect(try await search(email) == [printer, toner, discount].sorted(), "a requester's email finds their tickets")
             let name = try #require(requester?["name"]?.stringValue?.split(separator: " ").first.map(String.init))
             #expect(try await search(name) == [printer, toner, discount].sorted(), "a requester's name finds their tickets")
+            // The most recently updated first, as Zendesk lists them, each with every field of a ticket.
+            for (offset, id) in [toner, discount, printer].enumerated() {
+                let ticket = try #require(try await TicketModel.find(id, on: parley.app.db))
+                ticket.updatedAt = Date(timeIntervalSince1970: 1_800_000_000 - Double(offset) * 60)
+                try await ticket.save(on: parley.app.db)
+            }
+            let newestFirst = try await parley.send(.GET, "/api/v2/search?query=\(name)", as: .token(parley.agent))
+            #expect(ids(newestFirst, "results") == [toner, discount, printer])
+            #expect(newestFirst.json["results"]?[0]?["updated_at"] == "2027-01-15T08:00:00Z")
+            #expect(newestFirst.json["results"]?[0]?["subject"] == "Supplies" && newestFirst.json["results"]?[0]?["result_type"] == "ticket")
 
             // Edited texts are searched as they are now: a redacted word is gone from search too.
             let comment = try #require(try await CommentModel.query(on: parley.app.db).filter(\.$ticketID == toner).first())

@@ -4,8 +4,8 @@ import Vapor
 
 /// `/api/v2/tickets`: Zendesk's ticket endpoints.
 struct TicketsController: RouteCollection {
-    static let sortFields: [SortField<TicketModel>] = [
-        SortField(name: "id", key: "id", kind: .int) { .int($0.id ?? 0) },
+    static let sortFields: [SortField<TicketRow>] = [
+        SortField(name: "id", key: "id", kind: .int) { .int($0.id) },
         SortField(name: "created_at", key: "created_at", kind: .date) { .date($0.createdAt.timeIntervalSince1970) },
         SortField(name: "updated_at", key: "updated_at", kind: .date) { .date($0.updatedAt.timeIntervalSince1970) },
         SortField(name: "status", key: "status", kind: .string) { .string($0.status) },
@@ -30,8 +30,12 @@ struct TicketsController: RouteCollection {
         let page = try PageRequest(req, sortable: Self.sortFields.map(\.name))
         let query = TicketModel.query(on: req.db)
         if let status = req.query[String.self, at: "status"] { query.filter(\.$status == status) }
-        return try await Paginator(request: req, page: page, sortFields: Self.sortFields)
-            .list(query, key: "tickets") { try await TicketPresenter(req: req).render($0) }
+        return try await Self.ticketPages(req, page).list(query, key: "tickets") { try await TicketPresenter(req: req).render($0) }
+    }
+
+    /// Pages of tickets read as plain rows.
+    static func ticketPages(_ req: Request, _ page: PageRequest) -> Paginator<TicketModel, TicketRow> {
+        Paginator(request: req, page: page, sortFields: sortFields, read: { try await $0.ticketRows() }, id: \.id)
     }
 
     func show(req: Request) async throws -> JSONValue {
@@ -42,7 +46,7 @@ struct TicketsController: RouteCollection {
         guard let raw = req.query[String.self, at: "ids"] else { throw APIError.badRequest("ids is required") }
         let ids = raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard ids.count <= 100 else { throw APIError.badRequest("ids takes at most 100 ids") }
-        let tickets = try await TicketModel.query(on: req.db).filter(\.$id ~~ ids).sort(\.$id).all()
+        let tickets = try await TicketModel.query(on: req.db).filter(\.$id ~~ ids).sort(\.$id).ticketRows()
         return ["tickets": .array(try await TicketPresenter(req: req).render(tickets)), "count": .int(tickets.count),
                 "next_page": .null, "previous_page": .null]
     }

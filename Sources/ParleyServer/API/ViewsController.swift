@@ -81,7 +81,7 @@ struct ViewsController: RouteCollection {
         let user = try req.currentUser
         let query = TicketModel.query(on: req.db)
         view.filter(query, user, req.parley.clock.now)
-        return try await Paginator(request: req, page: page, sortFields: TicketsController.sortFields)
+        return try await TicketsController.ticketPages(req, page)
             .list(query, key: "tickets", count: { try await view.count(query, user: user, on: req.db) }) {
                 try await TicketPresenter(req: req).render($0)
             }
@@ -101,11 +101,16 @@ struct ViewsController: RouteCollection {
         if words.contains("@") {
             requesters += try await UserModel.query(on: req.db).filter(\.$email == words.lowercased()).field(\.$id).all().compactMap(\.id)
         }
-        let tickets = try await TicketModel.query(on: req.db).group(.or) { either in
+        // The newest 100 by id first, then their rows: sorting whole rows took longer than reading them.
+        let newest = try await TicketModel.query(on: req.db).group(.or) { either in
             either.filter(\.$id ~~ (fromSubjects + fromComments))
             either.filter(\.$requesterID ~~ requesters)
             if let id = Int(words) { either.filter(\.$id == id) }
-        }.sort(\.$updatedAt, .descending).limit(100).allReadingRowsDirectly()
+        }.sort(\.$updatedAt, .descending).sort(\.$id, .descending).limit(100).field(\.$id)
+            .plainRows(sqlite: { try $0.value("id", as: Int.self) }, models: { $0.id ?? 0 })
+        let rows = newest.isEmpty ? [] : try await TicketModel.query(on: req.db).filter(\.$id ~~ newest).ticketRows()
+        let position = Dictionary(uniqueKeysWithValues: newest.enumerated().map { ($1, $0) })
+        let tickets = rows.sorted { position[$0.id, default: 0] < position[$1.id, default: 0] }
         let rendered = try await TicketPresenter(req: req).render(tickets).map { ticket -> JSONValue in
             var object = ticket.objectValue ?? [:]
             object["result_type"] = "ticket"

@@ -8,10 +8,14 @@ struct TicketPresenter {
     let req: Request
 
     func render(_ ticket: TicketModel) async throws -> JSONValue {
-        try await render([ticket])[0]
+        try await render([TicketRow(ticket)])[0]
     }
 
     func render(_ tickets: [TicketModel]) async throws -> [JSONValue] {
+        try await render(tickets.map(TicketRow.init))
+    }
+
+    func render(_ tickets: [TicketRow]) async throws -> [JSONValue] {
         let requesterIDs = tickets.filter { $0.whatsappIntegrationID != nil }.compactMap(\.requesterID)
         var identities: [Int: [String: String]] = [:]
         if !requesterIDs.isEmpty {
@@ -19,26 +23,34 @@ struct TicketPresenter {
             // user's identities, instead of the few rows of these users (a view page took 3 times as long).
             let shown: Set<String> = [IdentityType.whatsappBSUID.rawValue, IdentityType.phoneNumber.rawValue,
                                       IdentityType.whatsappUsername.rawValue]
-            // Only the three fields shown.
+            // Only the three fields shown, as plain values.
             let rows = try await UserIdentityModel.query(on: req.db).filter(\.$userID ~~ Array(Set(requesterIDs)))
-                .field(\.$userID).field(\.$type).field(\.$value).allReadingRowsDirectly()
-            for row in rows where shown.contains(row.type) { identities[row.userID, default: [:]][row.type] = row.value }
+                .field(\.$userID).field(\.$type).field(\.$value)
+                .plainRows(sqlite: { row in
+                    (user: try row.value("user_id", as: Int.self), type: try row.value("type", as: String.self),
+                     value: try row.value("value", as: String.self))
+                }, models: { (user: $0.userID, type: $0.type, value: $0.value) })
+            for row in rows where shown.contains(row.type) { identities[row.user, default: [:]][row.type] = row.value }
         }
         let integrationIDs = Array(Set(tickets.compactMap(\.whatsappIntegrationID)))
         let templatesOn = integrationIDs.isEmpty ? [] : try await WhatsAppIntegrationModel.query(on: req.db)
-            .filter(\.$id ~~ integrationIDs).filter(\.$templatesEnabled == true).field(\.$id).all().compactMap(\.id)
+            .filter(\.$id ~~ integrationIDs).filter(\.$templatesEnabled == true).field(\.$id)
+            .plainRows(sqlite: { try $0.value("id", as: Int.self) }, models: { $0.id ?? 0 })
         // Only a closed ticket can have follow-ups (a message after it was closed opens one).
-        let closedIDs = tickets.filter { $0.status == TicketStatus.closed.rawValue }.compactMap(\.id)
+        let closedIDs = tickets.filter { $0.status == TicketStatus.closed.rawValue }.map(\.id)
         var followUps: [Int: [Int]] = [:]
         if !closedIDs.isEmpty {
-            for followUp in try await TicketModel.query(on: req.db).filter(\.$followupSourceID ~~ closedIDs).sort(\.$id).allReadingRowsDirectly() {
-                if let source = followUp.followupSourceID, let id = followUp.id { followUps[source, default: []].append(id) }
-            }
+            let pairs = try await TicketModel.query(on: req.db).filter(\.$followupSourceID ~~ closedIDs).sort(\.$id)
+                .field(\.$id).field(\.$followupSourceID)
+                .plainRows(sqlite: { row in (id: try row.value("id", as: Int.self), source: try row.value("followup_source_id", as: Int.self)) },
+                           models: { (id: $0.id ?? 0, source: $0.followupSourceID ?? 0) })
+            for pair in pairs { followUps[pair.source, default: []].append(pair.id) }
         }
         let now = req.parley.clock.now
+        let baseURL = req.baseURL
         return tickets.map { ticket in
-            var json = ticket.json(baseURL: req.baseURL)
-            if let id = ticket.id, let ids = followUps[id], case .object(var object) = json {
+            var json = ticket.json(baseURL: baseURL)
+            if let ids = followUps[ticket.id], case .object(var object) = json {
                 object["followup_ids"] = JSONValue(ids)
                 json = .object(object)
             }

@@ -13,11 +13,6 @@ extension JSONValue: AsyncResponseEncodable {
     }
 }
 
-extension Date {
-    /// Zendesk's timestamp format: ISO 8601 in UTC, whole seconds.
-    var iso8601: String { formatted(.iso8601) }
-}
-
 extension JSONValue {
     init(_ date: Date?) { self = date.map { .string($0.iso8601) } ?? .null }
 }

@@ -3,24 +3,27 @@ import Foundation
 import ParleyCore
 import Vapor
 
-/// Runs a list query under a `PageRequest` and builds Zendesk's envelope around the rendered items.
-struct Paginator<M: Model> where M.IDValue == Int {
+/// Runs a list query under a `PageRequest` and builds Zendesk's envelope around the rendered items: the query's
+/// models, or plain rows read from it (`Item`).
+struct Paginator<M: Model, Item> where M.IDValue == Int {
     let request: Request
     let page: PageRequest
-    let sortFields: [SortField<M>]
+    let sortFields: [SortField<Item>]
+    /// Reads the page's items from the sorted, limited query.
+    let read: (QueryBuilder<M>) async throws -> [Item]
+    let id: (Item) -> Int
 
-    private var sortField: SortField<M> { sortFields.first { $0.name == page.sortName } ?? sortFields[0] }
+    private var sortField: SortField<Item> { sortFields.first { $0.name == page.sortName } ?? sortFields[0] }
 
     /// `count` answers how many items the whole list has, when it is known more cheaply than by counting them.
     func list(
         _ query: QueryBuilder<M>, key: String, count counter: (() async throws -> Int)? = nil,
-        render: ([M]) async throws -> [JSONValue]
+        render: ([Item]) async throws -> [JSONValue]
     ) async throws -> JSONValue {
         switch page.mode {
         case .offset(let number, let perPage):
             let count = if let counter { try await counter() } else { try await query.copy().count() }
-            let items = try await sorted(query, descending: page.descending)
-                .range((number - 1) * perPage..<(number * perPage)).allReadingRowsDirectly()
+            let items = try await read(sorted(query, descending: page.descending).range((number - 1) * perPage..<(number * perPage)))
             let hasNext = number * perPage < count
             return .object([
                 key: .array(try await render(items)),
@@ -35,7 +38,7 @@ struct Paginator<M: Model> where M.IDValue == Int {
             let direction = page.descending != backwards
             let filtered = query.copy()
             if let cursor { applyCursor(cursor, to: filtered, descending: direction) }
-            var items = try await sorted(filtered, descending: direction).limit(size + 1).allReadingRowsDirectly()
+            var items = try await read(sorted(filtered, descending: direction).limit(size + 1))
             let hasMore = items.count > size
             items = Array(items.prefix(size))
             if backwards { items.reverse() }
@@ -111,8 +114,8 @@ struct Paginator<M: Model> where M.IDValue == Int {
         let id: Int
     }
 
-    private func encodeCursor(_ model: M) -> String {
-        let cursor = Cursor(v: sortField.value(model), id: model.id ?? 0)
+    private func encodeCursor(_ item: Item) -> String {
+        let cursor = Cursor(v: sortField.value(item), id: id(item))
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let data = (try? encoder.encode(cursor)) ?? Data()
@@ -140,6 +143,14 @@ struct Paginator<M: Model> where M.IDValue == Int {
             .map { "\($0.key.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
             .joined(separator: "&")
         return request.baseURL + request.url.path + "?" + text
+    }
+}
+
+extension Paginator where Item == M {
+    /// Pages of the query's models.
+    init(request: Request, page: PageRequest, sortFields: [SortField<M>]) {
+        self.init(request: request, page: page, sortFields: sortFields, read: { try await $0.allReadingRowsDirectly() },
+                  id: { $0.id ?? 0 })
     }
 }
 

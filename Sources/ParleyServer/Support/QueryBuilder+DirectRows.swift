@@ -10,29 +10,35 @@ extension QueryBuilder {
     /// anything but plain columns of the model's table) and PostgreSQL go through `all()`, their columns listed once
     /// (see `SelectList`).
     func allReadingRowsDirectly() async throws -> [Model] {
+        try await plainRows(sqlite: { row in
+            let model = Model()
+            try model.output(from: SQLiteRowOutput(row: row))
+            return model
+        }, models: { $0 })
+    }
+
+    /// The first of `allReadingRowsDirectly()`.
+    func firstReadingRowDirectly() async throws -> Model? {
+        try await copy().limit(1).allReadingRowsDirectly().first
+    }
+
+    /// Each row of the query as a plain value: on SQLite converted straight from the driver's row, whose columns
+    /// carry the bare field keys; elsewhere (and for queries the direct read does not cover) from `all()`'s models.
+    /// `select`, built once by a caller that reads the same columns every time, stands for the selected fields' list.
+    func plainRows<Row>(select: SelectList? = nil, sqlite: (SQLiteRow) throws -> Row, models: (Model) throws -> Row) async throws -> [Row] {
         let fields = selectedFields
-        guard let sqlite = database as? any SQLiteDatabase, let sql = database as? any SQLDatabase,
+        guard let sqliteDatabase = database as? any SQLiteDatabase, let sql = database as? any SQLDatabase,
             eagerLoaders.isEmpty, case .read = query.action, query.joins.isEmpty,
             fields.allSatisfy({ if case .extendedPath(_, Model.schemaOrAlias, _) = $0 { true } else { false } }),
-            let list = SelectList(fields, aliases: .bare, on: sql)
-        else { return try await copy().fieldsAsOneList().all() }
+            let list = select ?? SelectList(fields, aliases: .bare, on: sql)
+        else { return try await copy().fieldsAsOneList().all().map(models) }
         var direct = query
         direct.fields = [list.field]
         let (text, values) = sql.serialize(SQLQueryConverter(delegate: ReadDelegate()).convert(direct))
         let encoder = SQLiteDataEncoder()
         let binds = try values.map { try encoder.encode($0) }
         sql.logger.trace("Executing query", metadata: ["sql": .string(text)])
-        let rows = try await sqlite.query(text, binds)
-        return try rows.map { row in
-            let model = Model()
-            try model.output(from: SQLiteRowOutput(row: row))
-            return model
-        }
-    }
-
-    /// The first of `allReadingRowsDirectly()`.
-    func firstReadingRowDirectly() async throws -> Model? {
-        try await copy().limit(1).allReadingRowsDirectly().first
+        return try await sqliteDatabase.query(text, binds).map(sqlite)
     }
 
     /// The selected columns, or else every column of the model, as one plain SQL list for Fluent's own read (see

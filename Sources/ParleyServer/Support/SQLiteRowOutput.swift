@@ -7,18 +7,6 @@ import Foundation
 /// field and finds each value's type through a dynamic protocol cast; for the types Parley's models use it
 /// converts directly, and anything else goes through the driver's own `SQLiteDataDecoder`, as before.
 struct SQLiteRowOutput: DatabaseOutput {
-    struct MissingColumn: Error, CustomStringConvertible {
-        let column: String
-        var description: String { "no column \(column) in the row" }
-    }
-
-    struct Mismatch: Error, CustomStringConvertible {
-        let column: String
-        let expected: Any.Type
-        let found: SQLiteData
-        var description: String { "column \(column) holds \(found), not a \(expected)" }
-    }
-
     let row: SQLiteRow
 
     var description: String { row.description }
@@ -32,7 +20,7 @@ struct SQLiteRowOutput: DatabaseOutput {
 
     func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T {
         let column = key.description
-        guard let data = row.column(column) else { throw MissingColumn(column: column) }
+        guard let data = row.column(column) else { throw SQLiteColumnError.missing(column: column) }
         // An optional field asks for `Value?` (after `decodeNil` said it is not null).
         let converted: Any? =
             if T.self == String.self || T.self == String?.self { String(sqliteData: data) }
@@ -41,7 +29,7 @@ struct SQLiteRowOutput: DatabaseOutput {
             else if T.self == Bool.self || T.self == Bool?.self { Bool(sqliteData: data) }
             else if T.self == Double.self || T.self == Double?.self { Double(sqliteData: data) }
             else { try SQLiteDataDecoder().decode(T.self, from: data) }
-        guard let value = converted as? T else { throw Mismatch(column: column, expected: T.self, found: data) }
+        guard let value = converted as? T else { throw SQLiteColumnError.mismatch(column: column, expected: "\(T.self)", found: data) }
         return value
     }
 }

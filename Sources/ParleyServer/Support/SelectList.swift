@@ -27,6 +27,12 @@ struct SelectList {
         self.sql = sql
     }
 
+    /// Columns of one table under their bare keys, for a list built once (the stores it serves quote with `"`).
+    init(columns: [FieldKey], of schema: String) {
+        sql = columns.map { Self.quoted(schema) + "." + Self.quoted($0.description) + " AS " + Self.quoted($0.description) }
+            .joined(separator: ", ")
+    }
+
     static func quoted(_ identifier: String) -> String {
         let escaped = identifier.contains("\"") ? identifier.split(separator: "\"", omittingEmptySubsequences: false)
             .joined(separator: "\"\"") : identifier

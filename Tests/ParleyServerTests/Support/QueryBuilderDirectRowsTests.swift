@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import SQLiteNIO
 @testable import ParleyServer
 import Testing
 
@@ -31,7 +32,7 @@ struct QueryBuilderDirectRowsTests {
         full.type = "problem"
         full.tagsText = "vip whatsapp"
         full.requesterID = requester
-        full.submitterID = requester
+        full.submitterID = agent
         full.assigneeID = agent
         full.externalID = "ext-1"
         full.viaChannel = "whatsapp"
@@ -152,6 +153,56 @@ struct QueryBuilderDirectRowsTests {
             #expect(list.sql == #""tickets"."sub""ject" AS "tickets_sub""ject", "tickets"."id" AS "tickets_id""#)
             #expect(SelectList([.extendedPath(["a", "b"], schema: "tickets", space: nil)], aliases: .bare, on: sql) == nil, "a nested path is not a column")
             #expect(SelectList([.custom(SQLRaw("1"))], aliases: .bare, on: sql) == nil)
+            #expect(SelectList(columns: ["sub\"ject", "id"], of: "tickets").sql == #""tickets"."sub""ject" AS "sub""ject", "tickets"."id" AS "id""#)
+            // The ticket rows' list, built once, is the one a direct read would build.
+            let built = try #require(SelectList(TicketRow.columns.map { .extendedPath([$0], schema: "tickets", space: nil) }, aliases: .bare, on: sql))
+            #expect(TicketRow.selectList.sql == built.sql)
+        }
+    }
+
+    @Test func ticketRowsHoldEveryColumnAsTheModelDoes() async throws {
+        try await TestApp.with { parley in
+            let db = parley.app.db
+            try await tickets(on: db, requester: parley.endUser.id, agent: parley.agent.id)
+            let query = { TicketModel.query(on: db).filter(\.$viaChannel ~~ ["api", "whatsapp"]).sort(\.$id, .descending) }
+            let rows = try await query().ticketRows()
+            let models = try await query().all()
+            #expect(rows.count == 2)
+            #expect(rows == models.map(TicketRow.init), "every column read the same")
+            #expect(rows[0].subject == "Card declined – ünïcode 🎉" && rows[0].lastEndUserMessageAt != nil && rows[0].tags == ["vip", "whatsapp"])
+            #expect(rows[1].solvedAt == nil && rows[1].requesterID == nil && rows[1].tags.isEmpty)
+            // A page of them, as lists read it.
+            #expect(try await query().range(1..<2).ticketRows() == [rows[1]])
+        }
+    }
+
+    @Test func plainRowsOfSelectedColumns() async throws {
+        try await TestApp.with { parley in
+            let db = parley.app.db
+            try await identities(of: parley.endUser.id, on: db)
+            let rows = try await UserIdentityModel.query(on: db).filter(\.$userID == parley.endUser.id).sort(\.$id)
+                .field(\.$type).field(\.$value)
+                .plainRows(sqlite: { "\(try $0.value("type", as: String.self))=\(try $0.value("value", as: String.self))" },
+                           models: { "\($0.type)=\($0.value)" })
+            let expected = try await UserIdentityModel.query(on: db).filter(\.$userID == parley.endUser.id).sort(\.$id).all()
+                .map { "\($0.type)=\($0.value)" }
+            #expect(rows == expected && rows.contains("whatsapp_bsuid=PT.1234"))
+        }
+    }
+
+    @Test func aRowValueOfTheWrongTypeOrMissingIsAnError() async throws {
+        try await TestApp.with { parley in
+            let db = parley.app.db
+            try await tickets(on: db, requester: parley.endUser.id, agent: parley.agent.id)
+            let sql = try db.requireSQL()
+            guard !sql.isPostgreSQL else { return }
+            let row = try #require(try await TicketModel.query(on: db).filter(\.$status == "pending").field(\.$subject).field(\.$status)
+                .plainRows(sqlite: { $0 }, models: { _ in nil as SQLiteRow? }).first ?? nil)
+            #expect(throws: SQLiteColumnError.self) { try row.value("subject", as: Int.self) }
+            #expect(throws: SQLiteColumnError.self) { try row.value("priority", as: String.self) }
+            #expect(try row.optionalValue("subject", as: String.self) == "Card declined – ünïcode 🎉")
+            try await sql.raw("UPDATE tickets SET created_at = 'not a date' WHERE status = 'new'").run()
+            await #expect(throws: SQLiteColumnError.self) { try await TicketModel.query(on: db).ticketRows() }
         }
     }
 }

@@ -1,14 +1,13 @@
 import Foundation
 import ParleyCore
 
-extension TicketModel {
+extension TicketRow {
     var viaJSON: JSONValue {
         let source = viaSource.flatMap { try? JSONValue.parse(Data($0.utf8)) }
         return ["channel": .string(viaChannel), "source": source ?? ["from": [:], "to": [:], "rel": .null]]
     }
 
     func json(baseURL: String) -> JSONValue {
-        let id = self.id ?? 0
         return [
             "id": .int(id),
             "url": .string("\(baseURL)/api/v2/tickets/\(id).json"),
