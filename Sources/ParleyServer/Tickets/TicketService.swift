@@ -42,7 +42,7 @@ struct TicketService {
             // Set before the insert, so that `finish` has nothing left to update for it.
             markRequesterReply(request.comment, by: actor, on: ticket)
             prepare(ticket)
-            try await ticket.create(on: db)
+            try await ticket.createDirectly(on: db)
             return try await service.finish(
                 ticket, previous: outcome.ticket, updateType: .create, events: outcome.events + extraEvents,
                 comment: request.comment, by: actor, via: via)
@@ -124,7 +124,7 @@ struct TicketService {
             let loader = RuleFactsLoader(db: db)
             let triggers = try await loader.activeTriggers(cache: triggers)
             if !triggers.isEmpty {
-                try await ticket.save(on: db)  // what the rules' actions read is the ticket as updated
+                try await ticket.saveDirectly(on: db)  // what the rules' actions read is the ticket as updated
                 var actorName: String?
                 if let userID = actor.userID { actorName = try await UserModel.find(userID, on: db)?.name }
                 let context = RuleContext(
@@ -142,7 +142,7 @@ struct TicketService {
                 }
             }
         }
-        try await ticket.save(on: db)
+        try await ticket.saveDirectly(on: db)
         return try await record(events, comments: comments, on: ticket, by: actor, via: via)
     }
 
@@ -153,7 +153,7 @@ struct TicketService {
     ) async throws -> Result {
         let ticketID = try ticket.requireID()
         let audit = AuditModel(ticketID: ticketID, authorID: actor.userID, via: via, events: events, now: now)
-        try await audit.create(on: db)
+        try await audit.createDirectly(on: db)
         var stored: [CommentModel] = []
         var events = events
         let written = events.count
@@ -169,7 +169,7 @@ struct TicketService {
             comment.createdAt = newComment.sentAt ?? now
             comment.externalMessageID = newComment.channelMessageID
             comment.metadata = newComment.metadata?.encodedString()
-            try await comment.create(on: db)
+            try await comment.createDirectly(on: db)
             let files = try await claimUploads(newComment.uploadTokens, comment: comment)
             // Public replies on a WhatsApp ticket go out to the end user (never what the end user sent us).
             if ticket.whatsappIntegrationID != nil, newComment.isPublic, newComment.channelMessageID == nil,
@@ -189,7 +189,7 @@ struct TicketService {
         }
         // The stored audit is rewritten only for what was planned after it (a reply's delivery): a comment's id needs
         // no write, the audits' reader finds it by the comment's audit_id. An UPDATE less for each message received.
-        if events.count != written { try await audit.save(on: db) }
+        if events.count != written { try await audit.saveDirectly(on: db) }
         return Result(ticket: ticket, audit: audit, comment: comments.isEmpty ? nil : stored.first, comments: stored)
     }
 
@@ -207,7 +207,7 @@ struct TicketService {
             file.commentID = comment.id
             file.ticketID = comment.ticketID
             file.uploadToken = nil
-            try await file.save(on: db)
+            try await file.saveDirectly(on: db)
         }
         return files
     }

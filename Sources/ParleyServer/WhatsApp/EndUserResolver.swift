@@ -26,12 +26,12 @@ struct EndUserResolver {
             if let name, !name.isEmpty, name != found.name {
                 found.name = name
                 found.updatedAt = now
-                try await found.save(on: db)
+                try await found.saveDirectly(on: db)
             }
         } else {
             found = UserModel(name: name ?? username ?? phoneValue ?? "WhatsApp user", email: nil, phone: phoneValue,
                               role: .endUser, now: now)
-            try await found.create(on: db)
+            try await found.createDirectly(on: db)
         }
         let userID = try found.requireID()
         if let bsuid { try await ensure(.whatsappBSUID, bsuid, for: userID, mine: &mine) }
@@ -39,7 +39,7 @@ struct EndUserResolver {
             try await ensure(.phoneNumber, phoneValue, for: userID, mine: &mine)
             if found.phone == nil {
                 found.phone = phoneValue
-                try await found.save(on: db)
+                try await found.saveDirectly(on: db)
             }
         }
         if let username { try await replace(.whatsappUsername, with: username, for: userID, mine: &mine) }
@@ -73,7 +73,7 @@ struct EndUserResolver {
         else { return }
         identity.value = new
         identity.updatedAt = now
-        try await identity.save(on: db)
+        try await identity.saveDirectly(on: db)
     }
 
     /// The person now uses another phone number (`user_changed_number` / `customer_changed_number`).
@@ -85,7 +85,7 @@ struct EndUserResolver {
         try await replace(.phoneNumber, with: value, for: userID, mine: &mine)
         user.phone = value
         user.updatedAt = now
-        try await user.save(on: db)
+        try await user.saveDirectly(on: db)
     }
 
     /// Adds the identity unless this user or another already has it; `mine` is every identity of the user.
@@ -96,7 +96,7 @@ struct EndUserResolver {
         guard taken == nil else { return }
         let hasPrimary = mine.contains { $0.type == type.rawValue }
         let identity = UserIdentityModel(userID: userID, type: type.rawValue, value: value, primary: !hasPrimary, now: now)
-        try await identity.create(on: db)
+        try await identity.createDirectly(on: db)
         mine.append(identity)
     }
 
@@ -107,7 +107,7 @@ struct EndUserResolver {
         if let current = ofType.first {
             current.value = value
             current.updatedAt = now
-            try await current.save(on: db)
+            try await current.saveDirectly(on: db)
         } else {
             try await ensure(type, value, for: userID, mine: &mine)
         }

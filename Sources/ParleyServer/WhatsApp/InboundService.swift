@@ -96,7 +96,7 @@ struct InboundService {
     {
         let entry = InboundMessageModel(wamid: wamid, integrationID: try integration.requireID(), kind: kind, receivedAt: now)
         do {
-            try await entry.create(on: db)
+            try await entry.createDirectly(on: db)
         } catch let error as DatabaseError where error.isConstraintFailure {
             throw Duplicate()
         }
@@ -120,7 +120,7 @@ struct InboundService {
             if message.groupID != nil {
                 // Group chats are out of scope: recorded in the ledger, never threaded into tickets.
                 entry.kind = "group"
-                try await entry.save(on: db)
+                try await entry.saveDirectly(on: db)
                 return (0, nil)
             }
             let resolver = EndUserResolver(db: db, now: now)
@@ -208,7 +208,7 @@ struct InboundService {
             attachment.mediaAttempts = 0
             attachment.mediaNextAttemptAt = now
             attachment.mediaExpectedSHA256 = media.sha256
-            try await attachment.create(on: db)
+            try await attachment.createDirectly(on: db)
             queued = 1
         }
         return (result.ticket, queued)
@@ -226,11 +226,11 @@ struct InboundService {
     }
 
     private func note(on ticketID: Int, by authorID: Int?, _ events: [AuditEvent], lastMessageAt: Date?) async throws {
-        try await AuditModel(ticketID: ticketID, authorID: authorID, via: .whatsapp, events: events, now: now).create(on: db)
+        try await AuditModel(ticketID: ticketID, authorID: authorID, via: .whatsapp, events: events, now: now).createDirectly(on: db)
         if let ticket = try await TicketModel.find(ticketID, on: db) {
             ticket.updatedAt = now
             if let lastMessageAt { ticket.lastEndUserMessageAt = max(ticket.lastEndUserMessageAt ?? lastMessageAt, lastMessageAt) }
-            try await ticket.save(on: db)
+            try await ticket.saveDirectly(on: db)
         }
     }
 
@@ -246,7 +246,7 @@ struct InboundService {
         whatsapp["reaction"] = emoji.map { ["emoji": .string($0), "by": "end-user", "at": .string((message.sentAt ?? now).iso8601)] } ?? .null
         metadata["whatsapp"] = .object(whatsapp)
         target.metadata = JSONValue.object(metadata).encodedString()
-        try await target.save(on: db)
+        try await target.saveDirectly(on: db)
         let event = AuditEvent(type: .channelEvent, data: [
             "event": emoji == nil ? "reaction_removed" : "reaction", "comment_id": .int(try target.requireID()),
             "emoji": JSONValue(emoji),
@@ -274,7 +274,7 @@ struct InboundService {
         whatsapp["edited_at"] = .string((message.sentAt ?? now).iso8601)
         metadata["whatsapp"] = .object(whatsapp)
         target.metadata = JSONValue.object(metadata).encodedString()
-        try await target.save(on: db)
+        try await target.saveDirectly(on: db)
         var events = [AuditEvent(type: .channelEvent, fieldName: "comment_body", value: .string(content.text),
                                  previousValue: .string(previous),
                                  data: ["event": "edit", "comment_id": .int(try target.requireID())])]
@@ -298,7 +298,7 @@ struct InboundService {
         whatsapp["deleted_at"] = .string((message.sentAt ?? now).iso8601)
         metadata["whatsapp"] = .object(whatsapp)
         target.metadata = JSONValue.object(metadata).encodedString()
-        try await target.save(on: db)
+        try await target.saveDirectly(on: db)
         let event = AuditEvent(type: .channelEvent, data: ["event": "revoke", "comment_id": .int(try target.requireID())])
         try await note(on: target.ticketID, by: target.authorID, [event], lastMessageAt: nil)
         return target.ticketID
@@ -390,7 +390,7 @@ struct InboundService {
         record.field = field
         record.payload = payload.encodedString()
         record.receivedAt = now
-        try await record.create(on: db)
+        try await record.createDirectly(on: db)
     }
 }
 
