@@ -27,9 +27,10 @@ struct SelectList {
         self.sql = sql
     }
 
-    /// Columns of one table under their bare keys, for a list built once (the stores it serves quote with `"`).
-    init(columns: [FieldKey], of schema: String) {
-        sql = columns.map { Self.quoted(schema) + "." + Self.quoted($0.description) + " AS " + Self.quoted($0.description) }
+    /// Columns of one table under their bare keys (after `prefix`, for one table of a join), for a list built once
+    /// (the stores it serves quote with `"`).
+    init(columns: [FieldKey], of schema: String, prefix: String = "") {
+        sql = columns.map { Self.quoted(schema) + "." + Self.quoted($0.description) + " AS " + Self.quoted(prefix + $0.description) }
             .joined(separator: ", ")
     }
 

@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQLiteDriver
 import Foundation
 import ParleyCore
 
@@ -48,6 +49,12 @@ struct EndUserResolver {
 
     /// The user holding this identity and all of their identities, in one query.
     private func ownerWithIdentities(of type: IdentityType, _ value: String) async throws -> (UserModel?, [UserIdentityModel]) {
+        if let sqlite = db as? any SQLiteDatabase { return try await ownerWithIdentities(of: type, value, on: sqlite) }
+        return try await ownerWithIdentitiesThroughFluent(of: type, value)
+    }
+
+    /// The same query built by Fluent (PostgreSQL).
+    func ownerWithIdentitiesThroughFluent(of type: IdentityType, _ value: String) async throws -> (UserModel?, [UserIdentityModel]) {
         let rows = try await UserIdentityModel.query(on: db)
             .join(UserModel.self, on: \UserIdentityModel.$userID == \UserModel.$id)
             .join(HeldIdentity.self, on: \HeldIdentity.$userID == \UserModel.$id)

@@ -8,13 +8,6 @@ import Testing
 /// `allReadingRowsDirectly` fills the same models as Fluent's `all()` (on PostgreSQL it is `all()`).
 @Suite("Reading rows straight into models")
 struct QueryBuilderDirectRowsTests {
-    /// Every field of every model, as Fluent's Codable writes them: two reads agree only if each field does.
-    private func fields<M: Model>(_ models: [M]) throws -> [String] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return try models.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-    }
-
     private func tickets(on db: Database, requester: Int, agent: Int) async throws {
         let bare = TicketModel()
         bare.status = "new"
@@ -57,14 +50,14 @@ struct QueryBuilderDirectRowsTests {
             let query = { TicketModel.query(on: db).sort(\.$id, .descending) }
             let direct = try await query().allReadingRowsDirectly()
             #expect(direct.count == 2)
-            #expect(try fields(direct) == fields(try await query().all()))
+            #expect(try encodedFields(direct) == encodedFields(try await query().all()))
             #expect(direct.last?.solvedAt == nil && direct.first?.subject == "Card declined – ünïcode 🎉")
 
             // Booleans and dates of another model, a filter with binds, a page.
             let identities = { UserIdentityModel.query(on: db).filter(\.$userID ~~ [parley.endUser.id, parley.agent.id]).sort(\.$id).range(0..<5) }
             let directIdentities = try await identities().allReadingRowsDirectly()
             #expect(!directIdentities.isEmpty)
-            #expect(try fields(directIdentities) == fields(try await identities().all()))
+            #expect(try encodedFields(directIdentities) == encodedFields(try await identities().all()))
         }
     }
 
@@ -127,7 +120,7 @@ struct QueryBuilderDirectRowsTests {
             let listed = try await join().fields(for: UserIdentityModel.self).fields(for: UserModel.self).fieldsAsOneList().all()
             let fluent = try await join().all()
             #expect(listed.count == 2)
-            #expect(try fields(listed) == fields(fluent))
+            #expect(try encodedFields(listed) == encodedFields(fluent))
             #expect(try listed.map { try $0.joined(UserModel.self).email } == fluent.map { try $0.joined(UserModel.self).email })
             // Nothing selected on a join: left to Fluent, which reads every joined model's columns.
             let unlisted = try await join().fieldsAsOneList().all()
@@ -140,7 +133,7 @@ struct QueryBuilderDirectRowsTests {
             let db = parley.app.db
             try await tickets(on: db, requester: parley.endUser.id, agent: parley.agent.id)
             let newest = try await TicketModel.query(on: db).sort(\.$id, .descending).firstReadingRowDirectly()
-            #expect(try fields([try #require(newest)]) == fields([try #require(try await TicketModel.query(on: db).sort(\.$id, .descending).first())]))
+            #expect(try encodedFields([try #require(newest)]) == encodedFields([try #require(try await TicketModel.query(on: db).sort(\.$id, .descending).first())]))
             #expect(try await TicketModel.query(on: db).filter(\.$status == "nothing").firstReadingRowDirectly() == nil)
         }
     }
