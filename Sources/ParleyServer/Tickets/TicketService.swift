@@ -29,7 +29,7 @@ struct TicketService {
     ) async throws -> Result {
         try await db.transaction { db in
             let service = TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
-            try await service.checkReferences(request)
+            try await service.checkReferences(request, actor: actor)
             let outcome = try TicketWorkflow.create(request, by: actor, now: now)
             let ticket = TicketModel()
             ticket.apply(outcome.ticket)
@@ -67,7 +67,7 @@ struct TicketService {
     ) async throws -> Result {
         try await db.transaction { db in
             let service = TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
-            try await service.checkReferences(request)
+            try await service.checkReferences(request, actor: actor)
             let before = ticket.snapshot
             let outcome = try TicketWorkflow.update(before, with: request, by: actor, now: now)
             let events = outcome.events + extraEvents
@@ -212,13 +212,14 @@ struct TicketService {
         return files
     }
 
-    /// Ids in the request must name existing records; assignees must be agents or admins.
-    private func checkReferences(_ request: TicketUpdate) async throws {
+    /// Ids in the request must name existing records (the acting user exists: an end user writing in is the
+    /// requester of the ticket their message opens); assignees must be agents or admins.
+    private func checkReferences(_ request: TicketUpdate, actor: Actor) async throws {
         var errors: [String: [String]] = [:]
-        if let requester = request.requesterID, try await UserModel.find(requester, on: db) == nil {
+        if let requester = request.requesterID, requester != actor.userID, try await UserModel.find(requester, on: db) == nil {
             errors["requester_id", default: []].append("Requester: no user with id \(requester)")
         }
-        if let author = request.comment?.authorID, try await UserModel.find(author, on: db) == nil {
+        if let author = request.comment?.authorID, author != actor.userID, try await UserModel.find(author, on: db) == nil {
             errors["comment.author_id", default: []].append("Comment author: no user with id \(author)")
         }
         if let submitter = request.submitterID, try await UserModel.find(submitter, on: db) == nil {

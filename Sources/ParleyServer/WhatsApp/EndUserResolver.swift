@@ -17,9 +17,13 @@ struct EndUserResolver {
         // Each look-up brings every identity of the user too: most messages come from someone fully known, whose
         // identities then need no query each.
         var (user, mine): (UserModel?, [UserIdentityModel]) = (nil, [])
-        if let bsuid { (user, mine) = try await ownerWithIdentities(of: .whatsappBSUID, bsuid) }
-        if user == nil, let phoneValue { (user, mine) = try await ownerWithIdentities(of: .phoneNumber, phoneValue) }
-        if user == nil, let username { (user, mine) = try await ownerWithIdentities(of: .whatsappUsername, username) }
+        // Identities looked up and held by nobody: adding them needs no second look.
+        var free: Set<String> = []
+        for (type, value) in [(IdentityType.whatsappBSUID, bsuid), (.phoneNumber, phoneValue), (.whatsappUsername, username)] {
+            guard user == nil, let value else { continue }
+            (user, mine) = try await ownerWithIdentities(of: type, value)
+            if user == nil { free.insert(type.rawValue + ":" + value) }
+        }
 
         let found: UserModel
         if let user {
@@ -35,15 +39,15 @@ struct EndUserResolver {
             try await found.createDirectly(on: db)
         }
         let userID = try found.requireID()
-        if let bsuid { try await ensure(.whatsappBSUID, bsuid, for: userID, mine: &mine) }
+        if let bsuid { try await ensure(.whatsappBSUID, bsuid, for: userID, mine: &mine, free: free) }
         if let phoneValue {
-            try await ensure(.phoneNumber, phoneValue, for: userID, mine: &mine)
+            try await ensure(.phoneNumber, phoneValue, for: userID, mine: &mine, free: free)
             if found.phone == nil {
                 found.phone = phoneValue
                 try await found.saveDirectly(on: db)
             }
         }
-        if let username { try await replace(.whatsappUsername, with: username, for: userID, mine: &mine) }
+        if let username { try await replace(.whatsappUsername, with: username, for: userID, mine: &mine, free: free) }
         return found
     }
 
@@ -95,12 +99,17 @@ struct EndUserResolver {
         try await user.saveDirectly(on: db)
     }
 
-    /// Adds the identity unless this user or another already has it; `mine` is every identity of the user.
-    private func ensure(_ type: IdentityType, _ value: String, for userID: Int, mine: inout [UserIdentityModel]) async throws {
+    /// Adds the identity unless this user or another already has it; `mine` is every identity of the user, `free`
+    /// the identities (`type:value`) this transaction found held by nobody.
+    private func ensure(
+        _ type: IdentityType, _ value: String, for userID: Int, mine: inout [UserIdentityModel], free: Set<String> = []
+    ) async throws {
         if mine.contains(where: { $0.type == type.rawValue && $0.value == value }) { return }
-        let taken = try await UserIdentityModel.query(on: db)
-            .filter(\.$type == type.rawValue).filter(\.$value == value).first()
-        guard taken == nil else { return }
+        if !free.contains(type.rawValue + ":" + value) {
+            let taken = try await UserIdentityModel.query(on: db)
+                .filter(\.$type == type.rawValue).filter(\.$value == value).first()
+            guard taken == nil else { return }
+        }
         let hasPrimary = mine.contains { $0.type == type.rawValue }
         let identity = UserIdentityModel(userID: userID, type: type.rawValue, value: value, primary: !hasPrimary, now: now)
         try await identity.createDirectly(on: db)
@@ -108,7 +117,9 @@ struct EndUserResolver {
     }
 
     /// One value per user for this type (a username or phone that changed replaces the old one).
-    private func replace(_ type: IdentityType, with value: String, for userID: Int, mine: inout [UserIdentityModel]) async throws {
+    private func replace(
+        _ type: IdentityType, with value: String, for userID: Int, mine: inout [UserIdentityModel], free: Set<String> = []
+    ) async throws {
         let ofType = mine.filter { $0.type == type.rawValue }
         if ofType.contains(where: { $0.value == value }) { return }
         if let current = ofType.first {
@@ -116,7 +127,7 @@ struct EndUserResolver {
             current.updatedAt = now
             try await current.saveDirectly(on: db)
         } else {
-            try await ensure(type, value, for: userID, mine: &mine)
+            try await ensure(type, value, for: userID, mine: &mine, free: free)
         }
     }
 }

@@ -167,9 +167,7 @@ struct InboundService {
             ticket.$whatsappIntegrationID.change(to: integrationID)
         }
         let service = TicketService(db: db, now: now, triggers: triggers)
-        let latest = try await TicketModel.query(on: db)
-            .filter(\.$requesterID == (try user.requireID())).filter(\.$whatsappIntegrationID == integrationID)
-            .sort(\.$id, .descending).firstReadingRowDirectly()
+        let latest = try await latestTicket(of: try user.requireID(), on: integrationID)
         let result: TicketService.Result
         if let latest, latest.status != TicketStatus.closed.rawValue {
             var update = TicketUpdate()
@@ -357,9 +355,7 @@ struct InboundService {
             "at": .string((call.at ?? now).iso8601),
         ])
         let service = TicketService(db: db, now: now, triggers: triggers)
-        let latest = try await TicketModel.query(on: db)
-            .filter(\.$requesterID == (try user.requireID())).filter(\.$whatsappIntegrationID == integrationID)
-            .sort(\.$id, .descending).firstReadingRowDirectly()
+        let latest = try await latestTicket(of: try user.requireID(), on: integrationID)
         if let latest, latest.status != TicketStatus.closed.rawValue {
             var update = TicketUpdate()
             update.comment = note

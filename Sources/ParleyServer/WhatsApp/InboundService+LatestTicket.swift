@@ -1,0 +1,24 @@
+import Fluent
+import FluentSQLiteDriver
+
+extension InboundService {
+    /// The requester's newest ticket on this number, as text written once on SQLite: read for every message
+    /// received, where building the query through Fluent cost as much as running it.
+    static let latestTicketSQL = """
+        SELECT \(SelectList(columns: TicketModel.keys, of: TicketModel.schema).sql) FROM "tickets" \
+        WHERE "requester_id" = ? AND "whatsapp_integration_id" = ? ORDER BY "id" DESC LIMIT 1
+        """
+
+    func latestTicket(of requesterID: Int, on integrationID: Int) async throws -> TicketModel? {
+        guard let sqlite = db as? any SQLiteDatabase else {
+            return try await TicketModel.query(on: db).filter(\.$requesterID == requesterID)
+                .filter(\.$whatsappIntegrationID == integrationID).sort(\.$id, .descending).first()
+        }
+        sqlite.logger.trace("Executing query", metadata: ["sql": .string(Self.latestTicketSQL)])
+        guard let row = try await sqlite.query(Self.latestTicketSQL, [.integer(requesterID), .integer(integrationID)]).first
+        else { return nil }
+        let ticket = TicketModel()
+        try ticket.output(from: SQLiteRowOutput(row: row))
+        return ticket
+    }
+}
