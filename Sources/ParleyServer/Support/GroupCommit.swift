@@ -10,11 +10,16 @@ import Fluent
 /// which inside the shared one is the shared one): if any job of a batch fails, the batch is rolled back and every
 /// job runs again alone, outside the shared transaction (a webhook then commits each message on its own, as it did
 /// before group commit), so that one bad request fails alone and the others are kept.
+///
+/// Jobs given keys (a webhook: the people it is about) run at the same time as the batch's jobs with other keys, on
+/// the one connection, in lanes (`CommitLanes`): one job's statements run while another's CPU work goes on, where
+/// the single writer otherwise waited on every statement in turn. Jobs without keys run one after the other.
 actor GroupCommit<Output: Sendable> {
     typealias Job = @Sendable (any Database) async throws -> Output
 
     private struct Waiting {
         let job: Job
+        let keys: Set<String>?
         let continuation: CheckedContinuation<Output, any Error>
     }
 
@@ -38,11 +43,12 @@ actor GroupCommit<Output: Sendable> {
     }
 
     /// Runs `job` in a transaction shared with the jobs waiting beside it; returns once that transaction committed.
-    nonisolated func run(_ job: @escaping Job) async throws -> Output {
+    /// `keys` name what the job writes that another job might too; nil: anything.
+    nonisolated func run(keys: Set<String>? = nil, _ job: @escaping Job) async throws -> Output {
         // Off (PostgreSQL), the gate is open too; going through it keeps SQLite's one-writer rule if they ever differ.
         guard enabled else { return try await gate.run { try await job(database()) } }
         return try await withCheckedThrowingContinuation { continuation in
-            Task { await self.enqueue(Waiting(job: job, continuation: continuation)) }
+            Task { await self.enqueue(Waiting(job: job, keys: keys, continuation: continuation)) }
         }
     }
 
@@ -59,20 +65,42 @@ actor GroupCommit<Output: Sendable> {
             waiting.removeFirst(batch.count)
             batches += 1
             jobs += batch.count
-            let results = await Self.commit(batch.map(\.job), gate: gate, db: database())
+            let results = await Self.commit(batch.map(\.job), lanes: CommitLanes.split(batch.map(\.keys)), gate: gate, db: database())
             for (item, result) in zip(batch, results) { item.continuation.resume(with: result) }
         }
         draining = false
     }
 
-    private static func commit(_ jobs: [Job], gate: WriteGate, db: any Database) async -> [Result<Output, any Error>] {
+    private static func commit(_ jobs: [Job], lanes: [[Int]], gate: WriteGate, db: any Database) async -> [Result<Output, any Error>] {
         // Even a job alone runs in one transaction: a webhook of 50 messages commits once, not 50 times.
         do {
             return try await gate.run {
                 try await db.transaction { db in
-                    var outputs: [Result<Output, any Error>] = []
-                    for job in jobs { outputs.append(.success(try await job(db))) }
-                    return outputs
+                    guard lanes.count > 1 else {
+                        var outputs: [Result<Output, any Error>] = []
+                        for job in jobs { outputs.append(.success(try await job(db))) }
+                        return outputs
+                    }
+                    // Every lane runs to its end before the transaction ends either way; a job that failed
+                    // ends its own lane only.
+                    let finished = await withTaskGroup(of: [(Int, Result<Output, any Error>)].self) { group in
+                        for lane in lanes {
+                            group.addTask {
+                                var done: [(Int, Result<Output, any Error>)] = []
+                                for index in lane {
+                                    do { done.append((index, .success(try await jobs[index](db)))) } catch {
+                                        done.append((index, .failure(error)))
+                                        break
+                                    }
+                                }
+                                return done
+                            }
+                        }
+                        return await group.reduce(into: []) { $0 += $1 }
+                    }
+                    var outputs = [Output?](repeating: nil, count: jobs.count)
+                    for (index, result) in finished { outputs[index] = try result.get() }
+                    return outputs.map { .success($0!) }
                 }
             }
         } catch {

@@ -68,7 +68,7 @@ struct WebhookController: RouteCollection {
         }
         let now = req.parley.clock.now
         let (logger, triggers) = (req.logger, req.parley.triggers)
-        let summary = try await req.parley.inboundCommits.run { db in
+        let summary = try await req.parley.inboundCommits.run(keys: InboundService.conversationKeys(events)) { db in
             try await InboundService(db: db, now: now, logger: logger, triggers: triggers).process(events, integrations: integrations)
         }
         req.parley.metrics.countInbound(storedByType: summary.storedByType, duplicates: summary.duplicates)

@@ -97,6 +97,53 @@ struct GroupCommitTests {
         }
     }
 
+    /// Jobs about different people run side by side in one transaction; jobs about the same person run in order.
+    @Test func jobsWithOtherKeysRunSideBySideThoseWithTheSameKeyInOrder() async throws {
+        try await TestApp.with { t in
+            guard let sql = t.app.db as? SQLDatabase else { Issue.record("not SQL"); return }
+            guard TestDatabase.postgresServer == nil else { return }  // PostgreSQL runs each job on its own.
+            try await sql.raw("CREATE TABLE group_commit_probe (job INTEGER NOT NULL)").run()
+            let commits = GroupCommit<Int>(enabled: true, gate: t.app.parley.writeGate, database: { t.app.db })
+            let log = ProbeLog()
+            let results = try await withThrowingTaskGroup(of: Int.self) { group in
+                // The first holds its batch open until the rest are waiting, so they form the next batch.
+                group.addTask {
+                    try await commits.run(keys: ["first"]) { _ in
+                        for _ in 0..<500 where await commits.queued < 4 { try await Task.sleep(for: .milliseconds(10)) }
+                        return 0
+                    }
+                }
+                // "A" waits, inside the transaction, until "B" (another person) has written: only side by side can
+                // both finish. The second job of "A" must still come after the first.
+                group.addTask {
+                    try await commits.run(keys: ["A"]) { db in
+                        for _ in 0..<500 where !(await log.contains(2)) { try await Task.sleep(for: .milliseconds(10)) }
+                        await log.append(1)
+                        return 1
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(20))
+                group.addTask {
+                    try await commits.run(keys: ["B"]) { db in
+                        try await (db as! SQLDatabase).raw("INSERT INTO group_commit_probe (job) VALUES (2)").run()
+                        await log.append(2)
+                        return 2
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(20))
+                group.addTask { try await commits.run(keys: ["A"]) { _ in await log.append(3); return 3 } }
+                try await Task.sleep(for: .milliseconds(20))
+                group.addTask { try await commits.run(keys: ["C"]) { _ in await log.append(4); return 4 } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.sorted() == [0, 1, 2, 3, 4])
+            let order = await log.entries
+            #expect(order.firstIndex(of: 2)! < order.firstIndex(of: 1)!, "B wrote while A waited: side by side")
+            #expect(order.firstIndex(of: 1)! < order.firstIndex(of: 3)!, "the same person's jobs in order")
+            #expect(await commits.batches == 2)
+        }
+    }
+
     @Test func turnedOffEachJobRunsOnItsOwn() async throws {
         try await TestApp.with { t in
             let commits = GroupCommit<Int>(enabled: false, gate: t.app.parley.writeGate, database: { t.app.db })
@@ -105,4 +152,11 @@ struct GroupCommitTests {
             #expect(await commits.batches == 0)
         }
     }
+}
+
+/// What jobs did, in the order they did it.
+actor ProbeLog {
+    private(set) var entries: [Int] = []
+    func append(_ entry: Int) { entries.append(entry) }
+    func contains(_ entry: Int) -> Bool { entries.contains(entry) }
 }
