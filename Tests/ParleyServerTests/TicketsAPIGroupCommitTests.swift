@@ -46,4 +46,33 @@ struct TicketsAPIGroupCommitTests {
             }
         }
     }
+
+    /// Replies to different tickets share a commit side by side; an upload is still attached to one comment only.
+    @Test func oneUploadClaimedByTwoRepliesAtOnceGoesToOne() async throws {
+        try await TestApp.with { t in
+            var tickets: [Int] = []
+            for number in 0..<6 { tickets.append(try #require(try await t.createTicket(subject: "Ticket \(number)")["id"]?.intValue)) }
+            var headers = HTTPHeaders()
+            headers.contentType = HTTPMediaType(type: "image", subType: "png")
+            let upload = try await t.send(.POST, "/api/v2/uploads.json?filename=shot.png", as: .token(t.agent), headers: headers,
+                                          bytes: Data([1, 2, 3]))
+            let token = try #require(upload.json["upload"]?["token"]?.stringValue)
+            let ticketIDs = tickets
+            let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for (index, ticket) in ticketIDs.enumerated() {
+                    group.addTask {
+                        var comment: [String: JSONValue] = ["body": .string("reply \(index)")]
+                        if index < 2 { comment["uploads"] = [.string(token)] }
+                        return try await t.send(.PUT, "/api/v2/tickets/\(ticket)", as: .token(t.agent),
+                                                json: ["ticket": ["comment": .object(comment)]]).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 5 && statuses.filter { $0 == 422 }.count == 1, "\(statuses)")
+            let files = try await AttachmentModel.query(on: t.app.db).filter(\.$commentID != nil).all()
+            #expect(files.count == 1, "attached once")
+            #expect(try await CommentModel.query(on: t.app.db).filter(\.$body ~~ ["reply 0", "reply 1"]).count() == 1)
+        }
+    }
 }

@@ -80,7 +80,9 @@ struct TicketsController: RouteCollection {
         }
         let now = req.parley.clock.now
         let update = parsed.update
-        let result = try await req.parley.ticketCommits.run { [triggers = req.parley.triggers] db in
+        // Updates of other tickets share the commit side by side; uploads are claimed by one comment only.
+        let keys = Set(["ticket:\(id)"] + (update.comment?.uploadTokens ?? []).map { "upload:" + $0 })
+        let result = try await req.parley.ticketCommits.run(keys: keys) { [triggers = req.parley.triggers] db in
             try await TicketService(db: db, now: now, triggers: triggers).update(ticketID: id, update, by: user.actor, via: .api)
         }
         Self.announce(result, req: req)

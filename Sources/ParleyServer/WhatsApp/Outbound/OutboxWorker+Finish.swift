@@ -18,7 +18,8 @@ extension OutboxWorker {
     func finish(_ row: OutboxModel, _ outcome: Outcome) async throws -> Finished {
         let now = parley.clock.now
         let row = Snapshot(row)
-        let finished = try await parley.outboxCommits.run { [logger] db in
+        // Other tickets' rows end side by side in the shared commit (a ticket's rows are sent one after another).
+        let finished = try await parley.outboxCommits.run(keys: ["ticket:\(row.ticketID)"]) { [logger] db in
             try await db.transaction { db -> Finished in
                 switch outcome {
                 case .done(let last):

@@ -58,7 +58,7 @@ extension OutboxWorker {
     /// files) is never taken for abandoned. Throws `ClaimLost` when another worker holds the row by now.
     private func record(_ part: SentPart, of row: OutboxModel, commentID: Int) async throws {
         let (rowID, claim) = (try row.requireID(), row.claim)
-        let recorded = try await parley.outboxCommits.run { db in
+        let recorded = try await parley.outboxCommits.run(keys: ["ticket:\(row.ticketID)"]) { db in
             try await db.transaction { db -> Finished in
                 try await Self.recordPart(part.wamid, commentID: commentID, on: db)
                 let held = try await Self.updateIfClaimed(rowID, claim: claim, on: db) {
