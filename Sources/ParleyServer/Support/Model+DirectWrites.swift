@@ -35,6 +35,12 @@ extension Model where IDValue == Int {
         try output(from: SavedValues(values: Dictionary(uniqueKeysWithValues: input.map { ($0.key, $0.value) })))
     }
 
+    /// `find(_:on:)` with the row read straight into the model on SQLite (see `allReadingRowsDirectly`).
+    static func findDirectly(_ id: Int?, on database: any Database) async throws -> Self? {
+        guard let id else { return nil }
+        return try await query(on: database).filter("id", .equal, id).firstReadingRowDirectly()
+    }
+
     private func direct(_ database: any Database) -> (any SQLiteDatabase)? {
         guard database.configuration.middleware.isEmpty, Self.schema == Self.schemaOrAlias,
             Self.keys.contains(.id) else { return nil }

@@ -54,7 +54,7 @@ struct TicketService {
         prepare: @escaping @Sendable (TicketModel) -> Void = { _ in }
     ) async throws -> Result {
         try await db.transaction { db in
-            guard let ticket = try await TicketModel.find(ticketID, on: db) else { throw APIError.notFound() }
+            guard let ticket = try await TicketModel.findDirectly(ticketID, on: db) else { throw APIError.notFound() }
             return try await TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
                 .update(ticket, request, by: actor, via: via, extraEvents: extraEvents, prepare: prepare)
         }
@@ -86,7 +86,7 @@ struct TicketService {
     func applyRule(_ effects: RuleEffects, ticketID: Int, rule: (kind: String, id: Int, title: String)) async throws -> Result {
         try await db.transaction { db in
             let service = TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
-            guard let ticket = try await TicketModel.find(ticketID, on: db) else { throw APIError.notFound() }
+            guard let ticket = try await TicketModel.findDirectly(ticketID, on: db) else { throw APIError.notFound() }
             let before = ticket.snapshot
             let (events, comments) = try await RuleApplier(db: db, now: now).apply(effects, to: ticket, rule: rule)
             return try await service.finish(ticket, previous: before, updateType: .change, events: events, comment: nil,

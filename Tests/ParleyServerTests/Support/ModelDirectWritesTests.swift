@@ -95,4 +95,17 @@ struct ModelDirectWritesTests {
             #expect(try await InboundMessageModel.query(on: db).count() == 1)
         }
     }
+
+    @Test func findDirectlyIsFind() async throws {
+        try await TestApp.with { parley in
+            let db = parley.app.db
+            let ticket = fullTicket(requester: parley.endUser.id, agent: parley.agent.id)
+            try await ticket.createDirectly(on: db)
+            let found = try #require(try await TicketModel.findDirectly(ticket.id, on: db))
+            #expect(try encodedFields([found]) == encodedFields([try #require(try await TicketModel.find(ticket.id, on: db))]))
+            #expect(found._$idExists && !found.hasChanges)
+            #expect(try await TicketModel.findDirectly(nil, on: db) == nil)
+            #expect(try await TicketModel.findDirectly(try ticket.requireID() + 1000, on: db) == nil)
+        }
+    }
 }

@@ -24,7 +24,7 @@ extension OutboxWorker {
 
         if row.kind != "template" {
             // The batch read the ticket a moment ago; a message that reopened the window since then counts.
-            if windowClosedReason(ticket) != nil, let fresh = try await TicketModel.find(row.ticketID, on: db) { ticket = fresh }
+            if windowClosedReason(ticket) != nil, let fresh = try await TicketModel.findDirectly(row.ticketID, on: db) { ticket = fresh }
             if let reason = windowClosedReason(ticket) {
                 return .failed(code: "window_closed", title: "24-hour window closed", details: reason, windowClosed: true)
             }
@@ -75,7 +75,7 @@ extension OutboxWorker {
     static func recordPart(_ wamid: String, commentID: Int, on db: Database) async throws {
         // Under the message's lock: see StatusRecorder.
         try await db.lockUntilCommit("message:\(wamid)")
-        try await OutboundMessageIDModel(wamid: wamid, commentID: commentID).create(on: db)
+        try await OutboundMessageIDModel(wamid: wamid, commentID: commentID).createDirectly(on: db)
         guard let sql = db as? SQLDatabase else { return }
         try await sql.update(CommentModel.schema).set("external_message_id", to: wamid).where("id", .equal, commentID)
             .where("external_message_id", .is, SQLLiteral.null).run()
