@@ -101,7 +101,7 @@ struct ViewsController: RouteCollection {
         if words.contains("@") {
             requesters += try await UserModel.query(on: req.db).filter(\.$email == words.lowercased()).field(\.$id).all().compactMap(\.id)
         }
-        // The newest 100 by id first, then their rows: sorting whole rows took longer than reading them.
+        // The ids of the 100 most recently updated first, then their rows: sorting whole rows took longer than reading them.
         let newest = try await TicketModel.query(on: req.db).group(.or) { either in
             either.filter(\.$id ~~ (fromSubjects + fromComments))
             either.filter(\.$requesterID ~~ requesters)

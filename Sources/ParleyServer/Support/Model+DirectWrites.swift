@@ -41,6 +41,9 @@ extension Model where IDValue == Int {
         return try await query(on: database).filter("id", .equal, id).firstReadingRowDirectly()
     }
 
+    /// Whether this model's writes on `database` take the direct path (for tests; nil: through Fluent).
+    static func writesDirectly(on database: any Database) -> Bool { Self().direct(database) != nil }
+
     private func direct(_ database: any Database) -> (any SQLiteDatabase)? {
         guard database.configuration.middleware.isEmpty, Self.schema == Self.schemaOrAlias,
             Self.keys.contains(.id) else { return nil }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import ParleyCore
 
@@ -203,11 +204,21 @@ struct TicketService {
         guard missing.isEmpty else {
             throw APIError.invalid("comment.uploads", "Uploads: unknown or already used token \(missing.joined(separator: ", "))")
         }
+        // Taken only while still free: of two replies claiming one upload at once (PostgreSQL runs them side by side),
+        // the second waits for the first's row lock, then finds it taken and is refused.
+        let claimed = try await db.requireSQL().update(AttachmentModel.schema)
+            .set("comment_id", to: SQLBind(comment.id)).set("ticket_id", to: SQLBind(comment.ticketID))
+            .set("upload_token", to: SQLLiteral.null)
+            .where("id", .in, SQLBind.group(files.compactMap(\.id))).where("comment_id", .is, SQLLiteral.null)
+            .returning("id").all(decodingColumn: "id", as: Int.self)
+        let taken = files.filter { !claimed.contains($0.id ?? 0) }.compactMap(\.uploadToken)
+        guard taken.isEmpty else {
+            throw APIError.invalid("comment.uploads", "Uploads: unknown or already used token \(taken.joined(separator: ", "))")
+        }
         for file in files {
             file.commentID = comment.id
             file.ticketID = comment.ticketID
             file.uploadToken = nil
-            try await file.saveDirectly(on: db)
         }
         return files
     }
