@@ -1,6 +1,5 @@
 import FluentKit
 import FluentSQLiteDriver
-import Logging
 
 extension Model where IDValue == Int {
     /// `create(on:)`, on SQLite with the INSERT written as plain text and run straight on the driver. Building each
@@ -15,7 +14,7 @@ extension Model where IDValue == Int {
         let names = columns.map { SelectList.quoted($0.key.description) }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
         let text = "INSERT INTO \(SelectList.quoted(Self.schema)) (\(names)) VALUES (\(marks)) RETURNING \"id\""
-        let rows = try await run(text, columns.map(\.data), on: sqlite)
+        let rows = try await sqlite.queryLogged(text, columns.map(\.data))
         var saved = Dictionary(uniqueKeysWithValues: columns.map { ($0.key, $0.value) })
         saved[.id] = .bind(try rows.first.map { try $0.value("id", as: Int.self) } ?? { throw MissingID() }())
         try output(from: SavedValues(values: saved))
@@ -31,7 +30,7 @@ extension Model where IDValue == Int {
         guard !input.isEmpty else { return }
         let assignments = input.map { SelectList.quoted($0.key.description) + " = ?" }.joined(separator: ", ")
         let text = "UPDATE \(SelectList.quoted(Self.schema)) SET \(assignments) WHERE \"id\" = ?"
-        _ = try await run(text, input.map(\.data) + [.integer(id)], on: sqlite)
+        _ = try await sqlite.queryLogged(text, input.map(\.data) + [.integer(id)])
         try output(from: SavedValues(values: Dictionary(uniqueKeysWithValues: input.map { ($0.key, $0.value) })))
     }
 
@@ -48,11 +47,6 @@ extension Model where IDValue == Int {
         guard database.configuration.middleware.isEmpty, Self.schema == Self.schemaOrAlias,
             Self.keys.contains(.id) else { return nil }
         return database as? any SQLiteDatabase
-    }
-
-    private func run(_ text: String, _ binds: [SQLiteData], on sqlite: any SQLiteDatabase) async throws -> [SQLiteRow] {
-        sqlite.logger.trace("Executing query", metadata: ["sql": .string(text)])
-        return try await sqlite.query(text, binds)
     }
 
     /// The fields to write with their values, or nil when one is not a plain bind, null or default.

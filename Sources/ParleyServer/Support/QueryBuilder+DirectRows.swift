@@ -1,7 +1,6 @@
 import FluentKit
 import FluentSQL
 import FluentSQLiteDriver
-import Logging
 
 extension QueryBuilder {
     /// The same models as `all()`. On SQLite the rows come straight from SQLiteNIO into the models through
@@ -10,11 +9,7 @@ extension QueryBuilder {
     /// anything but plain columns of the model's table) and PostgreSQL go through `all()`, their columns listed once
     /// (see `SelectList`).
     func allReadingRowsDirectly() async throws -> [Model] {
-        try await plainRows(sqlite: { row in
-            let model = Model()
-            try model.output(from: SQLiteRowOutput(row: row))
-            return model
-        }, models: { $0 })
+        try await plainRows(sqlite: { try Model.read(from: $0) }, models: { $0 })
     }
 
     /// The first of `allReadingRowsDirectly()`.
@@ -37,8 +32,7 @@ extension QueryBuilder {
         let (text, values) = sql.serialize(SQLQueryConverter(delegate: ReadDelegate()).convert(direct))
         let encoder = SQLiteDataEncoder()
         let binds = try values.map { try encoder.encode($0) }
-        sql.logger.trace("Executing query", metadata: ["sql": .string(text)])
-        return try await sqliteDatabase.query(text, binds).map(sqlite)
+        return try await sqliteDatabase.queryLogged(text, binds).map(sqlite)
     }
 
     /// The selected columns, or else every column of the model, as one plain SQL list for Fluent's own read (see

@@ -1,7 +1,7 @@
 import Fluent
-import SQLKit
 import Foundation
 import ParleyCore
+import SQLKit
 
 /// Creates and updates tickets in one transaction each: the ticket, its comment, the claimed uploads and
 /// the audit that records every change (the event log).
@@ -200,10 +200,11 @@ struct TicketService {
         let files = try await AttachmentModel.query(on: db)
             .filter(\.$uploadToken ~~ tokens).filter(\.$commentID == nil).sort(\.$id).all()
         let found = Set(files.compactMap(\.uploadToken))
-        let missing = tokens.filter { !found.contains($0) }
-        guard missing.isEmpty else {
-            throw APIError.invalid("comment.uploads", "Uploads: unknown or already used token \(missing.joined(separator: ", "))")
+        let refused = { (tokens: [String]) in
+            APIError.invalid("comment.uploads", "Uploads: unknown or already used token \(tokens.joined(separator: ", "))")
         }
+        let missing = tokens.filter { !found.contains($0) }
+        guard missing.isEmpty else { throw refused(missing) }
         // Taken only while still free: of two replies claiming one upload at once (PostgreSQL runs them side by side),
         // the second waits for the first's row lock, then finds it taken and is refused.
         let claimed = try await db.requireSQL().update(AttachmentModel.schema)
@@ -212,9 +213,7 @@ struct TicketService {
             .where("id", .in, SQLBind.group(files.compactMap(\.id))).where("comment_id", .is, SQLLiteral.null)
             .returning("id").all(decodingColumn: "id", as: Int.self)
         let taken = files.filter { !claimed.contains($0.id ?? 0) }.compactMap(\.uploadToken)
-        guard taken.isEmpty else {
-            throw APIError.invalid("comment.uploads", "Uploads: unknown or already used token \(taken.joined(separator: ", "))")
-        }
+        guard taken.isEmpty else { throw refused(taken) }
         for file in files {
             file.commentID = comment.id
             file.ticketID = comment.ticketID

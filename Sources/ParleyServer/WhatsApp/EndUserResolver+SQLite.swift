@@ -19,16 +19,8 @@ extension EndUserResolver {
     func ownerWithIdentities(of type: IdentityType, _ value: String, on sqlite: any SQLiteDatabase) async throws
         -> (UserModel?, [UserIdentityModel])
     {
-        sqlite.logger.trace("Executing query", metadata: ["sql": .string(Self.ownerWithIdentitiesSQL)])
-        let rows = try await sqlite.query(Self.ownerWithIdentitiesSQL, [.text(type.rawValue), .text(value)])
+        let rows = try await sqlite.queryLogged(Self.ownerWithIdentitiesSQL, [.text(type.rawValue), .text(value)])
         guard let first = rows.first else { return (nil, []) }
-        let user = UserModel()
-        try user.output(from: SQLiteRowOutput(row: first, prefix: Self.userPrefix))
-        let identities = try rows.map { row in
-            let identity = UserIdentityModel()
-            try identity.output(from: SQLiteRowOutput(row: row))
-            return identity
-        }
-        return (user, identities)
+        return (try UserModel.read(from: first, prefix: Self.userPrefix), try rows.map { try UserIdentityModel.read(from: $0) })
     }
 }

@@ -14,11 +14,8 @@ extension InboundService {
             return try await TicketModel.query(on: db).filter(\.$requesterID == requesterID)
                 .filter(\.$whatsappIntegrationID == integrationID).sort(\.$id, .descending).first()
         }
-        sqlite.logger.trace("Executing query", metadata: ["sql": .string(Self.latestTicketSQL)])
-        guard let row = try await sqlite.query(Self.latestTicketSQL, [.integer(requesterID), .integer(integrationID)]).first
+        guard let row = try await sqlite.queryLogged(Self.latestTicketSQL, [.integer(requesterID), .integer(integrationID)]).first
         else { return nil }
-        let ticket = TicketModel()
-        try ticket.output(from: SQLiteRowOutput(row: row))
-        return ticket
+        return try TicketModel.read(from: row)
     }
 }
