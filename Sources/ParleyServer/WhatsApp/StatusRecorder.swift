@@ -21,7 +21,7 @@ struct StatusRecorder {
             try await db.lockUntilCommit("message:\(status.id)")
             var part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first()
             var found: CommentModel?
-            if let part { found = try await CommentModel.find(part.commentID, on: db) }
+            if let part { found = try await CommentModel.findDirectly(part.commentID, on: db) }
             if found == nil {
                 found = try await CommentModel.query(on: db).filter(\.$externalMessageID == status.id).first()
             }
@@ -30,7 +30,7 @@ struct StatusRecorder {
             // them since the lookups above, and the send's record may have been committed between the two
             // lookups — without its part the comment would skip the slowest-part rule.
             if let commentID = found?.id, try await db.lockRow(in: CommentModel.schema, id: commentID) {
-                found = try await CommentModel.find(commentID, on: db)
+                found = try await CommentModel.findDirectly(commentID, on: db)
                 part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first()
             }
             guard let comment = found else {
@@ -40,7 +40,7 @@ struct StatusRecorder {
                 record.field = "status_unmatched"
                 record.payload = (try? JSONValue.parse(JSONEncoder().encode(status)).encodedString()) ?? "{}"
                 record.receivedAt = now
-                try await record.create(on: db)
+                try await record.createDirectly(on: db)
                 return nil
             }
             let current = comment.deliveryStatus.flatMap(DeliveryStatus.init(rawValue:)) ?? .queued
@@ -49,7 +49,7 @@ struct StatusRecorder {
                 // A comment sent in several parts is only as far along as its slowest part, and not past
                 // "sent" while parts are still waiting in the outbox.
                 part.status = (DeliveryStatus(rawValue: part.status) ?? .sent).advanced(to: reported).rawValue
-                try await part.save(on: db)
+                try await part.saveDirectly(on: db)
                 if reported != .failed { next = try await OutboundProgress(db: db).status(of: try comment.requireID(), current: current) }
             }
             guard next != current else { return nil }
@@ -72,10 +72,10 @@ struct StatusRecorder {
                     try await integration.markUnhealthy(error.summary, at: now, on: db)
                 }
             }
-            try await comment.save(on: db)
+            try await comment.saveDirectly(on: db)
             if !events.isEmpty {
                 try await AuditModel(ticketID: comment.ticketID, authorID: nil, via: .whatsapp, events: events, now: now)
-                    .create(on: db)
+                    .createDirectly(on: db)
                 return ["type": "delivery.failed", "ticket_id": .int(comment.ticketID), "comment_id": JSONValue(comment.id),
                         "author_id": JSONValue(comment.authorID), "code": events[0].data["code"] ?? .null,
                         "reason": events[0].data["message"] ?? .null]

@@ -26,14 +26,14 @@ struct OutboundPlanner {
                 "code": "window_closed", "title": "24-hour window closed", "details": .string(reason),
                 "window_closed": true, "closed_at": closedAt,
             ]).encodedString()
-            try await comment.save(on: db)
+            try await comment.saveDirectly(on: db)
             return [AuditEvent(type: .deliveryFailure, data: [
                 "comment_id": .int(commentID), "code": "window_closed", "title": "24-hour window closed",
                 "message": .string(reason), "closed_at": closedAt,
             ])]
         }
         comment.deliveryStatus = DeliveryStatus.queued.rawValue
-        try await comment.save(on: db)
+        try await comment.saveDirectly(on: db)
         var payload: [String: JSONValue] = ["text": .string(comment.body), "files": .array(files.compactMap { $0.id.map(JSONValue.int) })]
         if let template { payload["template"] = template }
         try await enqueue(kind: template == nil ? "message" : "template", payload: .object(payload), ticket: ticket,
@@ -51,7 +51,7 @@ struct OutboundPlanner {
 
     /// Marks the end user's newest message read on WhatsApp, when the integration wants that.
     func queueMarkRead(ticket: TicketModel, integrationID: Int) async throws {
-        guard let integration = try await WhatsAppIntegrationModel.find(integrationID, on: db), integration.markRead,
+        guard let integration = try await WhatsAppIntegrationModel.findDirectly(integrationID, on: db), integration.markRead,
             let ticketID = ticket.id,
             let latest = try await CommentModel.query(on: db).filter(\.$ticketID == ticketID)
                 .filter(\.$authorID == ticket.requesterID).filter(\.$externalMessageID != nil)
@@ -74,6 +74,6 @@ struct OutboundPlanner {
         row.attempts = 0
         row.nextAttemptAt = now
         row.createdAt = now
-        try await row.create(on: db)
+        try await row.createDirectly(on: db)
     }
 }

@@ -46,12 +46,12 @@ struct OutboxBatch: Sendable {
 
     func integration(_ id: Int, on db: Database) async throws -> WhatsAppIntegrationModel? {
         if let known = integrations[id] { return known }
-        return try await WhatsAppIntegrationModel.find(id, on: db)
+        return try await WhatsAppIntegrationModel.findDirectly(id, on: db)
     }
 
     func ticket(_ id: Int, on db: Database) async throws -> TicketModel? {
         if let known = tickets[id] { return known }
-        return try await TicketModel.find(id, on: db)
+        return try await TicketModel.findDirectly(id, on: db)
     }
 
     func commentExists(_ id: Int, on db: Database) async throws -> Bool {

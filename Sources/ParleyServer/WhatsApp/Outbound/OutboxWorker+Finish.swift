@@ -18,7 +18,8 @@ extension OutboxWorker {
     func finish(_ row: OutboxModel, _ outcome: Outcome) async throws -> Finished {
         let now = parley.clock.now
         let row = Snapshot(row)
-        let finished = try await parley.outboxCommits.run { [logger] db in
+        // Other tickets' rows end side by side in the shared commit (a ticket's rows are sent one after another).
+        let finished = try await parley.outboxCommits.run(keys: ["ticket:\(row.ticketID)"]) { [logger] db in
             try await db.transaction { db -> Finished in
                 switch outcome {
                 case .done(let last):
@@ -81,12 +82,12 @@ extension OutboxWorker {
         // Locked first: a status webhook for this comment may be committing right now (on PostgreSQL), and
         // writing "sent" over its "failed" lost the failure.
         try await db.lockRow(in: CommentModel.schema, id: commentID)
-        guard let comment = try await CommentModel.find(commentID, on: db) else { return Finished(status: "sent") }
+        guard let comment = try await CommentModel.findDirectly(commentID, on: db) else { return Finished(status: "sent") }
         let current = comment.deliveryStatus.flatMap(DeliveryStatus.init(rawValue:)) ?? .queued
         let status = try await OutboundProgress(db: db).status(of: commentID, current: current.advanced(to: .sent))
         if status != current {
             comment.deliveryStatus = status.rawValue
-            try await comment.save(on: db)
+            try await comment.saveDirectly(on: db)
         }
         return Finished(status: "sent", events: [
             ["type": "comment.delivery", "ticket_id": .int(row.ticketID), "comment_id": .int(commentID),
@@ -102,19 +103,19 @@ extension OutboxWorker {
         }
         guard held else { return Finished(status: "sending", claimLost: true) }
         let finished = Finished(status: "failed", windowClosed: windowClosed)
-        guard row.kind != "read", let commentID = row.commentID, let comment = try await CommentModel.find(commentID, on: db)
+        guard row.kind != "read", let commentID = row.commentID, let comment = try await CommentModel.findDirectly(commentID, on: db)
         else { return finished }
         comment.deliveryStatus = DeliveryStatus.failed.rawValue
         let error: JSONValue = ["code": code, "title": .string(title), "details": JSONValue(details), "window_closed": .bool(windowClosed)]
         comment.deliveryError = error.encodedString()
-        try await comment.save(on: db)
+        try await comment.saveDirectly(on: db)
         let message = [title, details].compactMap { $0 }.joined(separator: ": ")
         try await AuditModel(ticketID: row.ticketID, authorID: nil, via: .whatsapp, events: [
             AuditEvent(type: .deliveryFailure, data: ["comment_id": .int(commentID), "code": code, "title": .string(title),
                                                       "details": JSONValue(details), "message": .string(message)]),
-        ], now: now).create(on: db)
+        ], now: now).createDirectly(on: db)
         if case .int(let number) = code, WhatsAppErrorCode.makesIntegrationUnhealthy(number),
-            let integration = try await WhatsAppIntegrationModel.find(row.integrationID, on: db)
+            let integration = try await WhatsAppIntegrationModel.findDirectly(row.integrationID, on: db)
         {
             try await integration.markUnhealthy(message, at: now, on: db)
         }

@@ -24,7 +24,7 @@ extension OutboxWorker {
 
         if row.kind != "template" {
             // The batch read the ticket a moment ago; a message that reopened the window since then counts.
-            if windowClosedReason(ticket) != nil, let fresh = try await TicketModel.find(row.ticketID, on: db) { ticket = fresh }
+            if windowClosedReason(ticket) != nil, let fresh = try await TicketModel.findDirectly(row.ticketID, on: db) { ticket = fresh }
             if let reason = windowClosedReason(ticket) {
                 return .failed(code: "window_closed", title: "24-hour window closed", details: reason, windowClosed: true)
             }
@@ -58,7 +58,7 @@ extension OutboxWorker {
     /// files) is never taken for abandoned. Throws `ClaimLost` when another worker holds the row by now.
     private func record(_ part: SentPart, of row: OutboxModel, commentID: Int) async throws {
         let (rowID, claim) = (try row.requireID(), row.claim)
-        let recorded = try await parley.outboxCommits.run { db in
+        let recorded = try await parley.outboxCommits.run(keys: ["ticket:\(row.ticketID)"]) { db in
             try await db.transaction { db -> Finished in
                 try await Self.recordPart(part.wamid, commentID: commentID, on: db)
                 let held = try await Self.updateIfClaimed(rowID, claim: claim, on: db) {
@@ -75,7 +75,7 @@ extension OutboxWorker {
     static func recordPart(_ wamid: String, commentID: Int, on db: Database) async throws {
         // Under the message's lock: see StatusRecorder.
         try await db.lockUntilCommit("message:\(wamid)")
-        try await OutboundMessageIDModel(wamid: wamid, commentID: commentID).create(on: db)
+        try await OutboundMessageIDModel(wamid: wamid, commentID: commentID).createDirectly(on: db)
         guard let sql = db as? SQLDatabase else { return }
         try await sql.update(CommentModel.schema).set("external_message_id", to: wamid).where("id", .equal, commentID)
             .where("external_message_id", .is, SQLLiteral.null).run()
