@@ -14,8 +14,18 @@ public enum DatabaseSetup {
             app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30),
                                             sqlLogLevel: .trace), as: .psql)
         } else {
-            app.databases.use(.sqlite(.file(sqlitePath ?? settings.sqlitePath), sqlLogLevel: .trace), as: .sqlite)
+            let file = SQLiteConfiguration.Storage.file(path: sqlitePath ?? settings.sqlitePath)
+            app.databases.use(.sqlite(.init(storage: file), sqlLogLevel: .trace), as: .sqlite)
+            // Fluent keeps one SQLite connection per event loop. A group commit holds its connection for the whole
+            // batch, mostly while its jobs compute; on the pool's connection every read of that event loop waited
+            // for it. With WAL, reads on the pool go on beside the writer's own connections.
+            app.databases.use(.sqlite(.init(storage: file), sqlLogLevel: .trace), as: .sqliteWriter, isDefault: false)
         }
+    }
+
+    /// Where the group commits write: the writer's connections on SQLite, the pool on PostgreSQL.
+    public static func writer(of app: Application, settings: ParleySettings) -> any Database {
+        settings.usesPostgres ? app.db : app.db(.sqliteWriter)
     }
 
     public static func prepare(_ db: Database, settings: ParleySettings) async throws {

@@ -19,13 +19,14 @@ public func configure(
     try DatabaseSetup.use(settings, on: app)
     let graph = graph ?? LiveGraphAPI(baseURL: settings.graphURL, client: app.http.client.shared)
     let writeGate = WriteGate(enabled: !settings.usesPostgres)
+    let writer: @Sendable () -> any Database = { [unowned app] in DatabaseSetup.writer(of: app, settings: settings) }
     app.parley = ParleyServices(
         settings: settings, clock: clock,
         files: AttachmentStore(root: settings.attachmentsDirectory, threadPool: app.threadPool), graph: graph,
         writeGate: writeGate, triggers: ActiveTriggersCache(enabled: !settings.usesPostgres),
-        inboundCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: { [unowned app] in app.db }),
-        ticketCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: { [unowned app] in app.db }),
-        outboxCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: { [unowned app] in app.db }),
+        inboundCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: writer),
+        ticketCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: writer),
+        outboxCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: writer),
         media: MediaFetcher(application: app, graph: graph),
         outbox: OutboxWorker(application: app, graph: graph, ratePerSecond: settings.whatsappRatePerSecond),
         live: LiveHub(), automations: AutomationRunner(application: app, interval: settings.automationInterval),

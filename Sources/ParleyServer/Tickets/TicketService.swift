@@ -170,14 +170,14 @@ struct TicketService {
             comment.createdAt = newComment.sentAt ?? now
             comment.externalMessageID = newComment.channelMessageID
             comment.metadata = newComment.metadata?.encodedString()
+            // Public replies on a WhatsApp ticket go out to the end user (never what the end user sent us).
+            let outgoing = ticket.whatsappIntegrationID != nil && newComment.isPublic && newComment.channelMessageID == nil
+                && (authorID == nil || authorID != ticket.requesterID)
+            let planner = OutboundPlanner(db: db, now: now)
+            if outgoing { planner.prepare(comment, ticket: ticket) }
             try await comment.createDirectly(on: db)
             let files = try await claimUploads(newComment.uploadTokens, comment: comment)
-            // Public replies on a WhatsApp ticket go out to the end user (never what the end user sent us).
-            if ticket.whatsappIntegrationID != nil, newComment.isPublic, newComment.channelMessageID == nil,
-                authorID == nil || authorID != ticket.requesterID
-            {
-                events += try await OutboundPlanner(db: db, now: now).plan(comment: comment, ticket: ticket, files: files)
-            }
+            if outgoing { events += try await planner.plan(comment: comment, ticket: ticket, files: files) }
             stored.append(comment)
         }
         var commentIndex = 0

@@ -144,6 +144,29 @@ struct GroupCommitTests {
         }
     }
 
+    /// A batch holds its connection while its jobs compute; reads of every event loop must not wait for it (they did
+    /// when the group commits wrote on the pool's one connection per event loop).
+    @Test func readsOnEveryEventLoopGoOnWhileABatchHoldsTheWriter() async throws {
+        try await TestApp.with { t in
+            guard TestDatabase.postgresServer == nil else { return }  // PostgreSQL: a pool of its own per loop.
+            let log = ProbeLog()
+            async let batch = t.app.parley.ticketCommits.run { db in
+                _ = try await TicketModel.query(on: db).count()  // inside the transaction, on the writer's connection
+                for _ in 0..<500 where !(await log.contains(1)) { try await Task.sleep(for: .milliseconds(10)) }
+                await log.append(2)
+                return TicketService.Result(ticket: TicketModel(), audit: nil, comment: nil)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            for loop in t.app.eventLoopGroup.makeIterator() {
+                let db = t.app.databases.database(.sqlite, logger: t.app.logger, on: loop)!
+                #expect(try await UserModel.query(on: db).count() >= 0)
+            }
+            await log.append(1)
+            _ = try await batch
+            #expect(await log.entries == [1, 2], "every loop's read finished while the batch still held the writer")
+        }
+    }
+
     @Test func turnedOffEachJobRunsOnItsOwn() async throws {
         try await TestApp.with { t in
             let commits = GroupCommit<Int>(enabled: false, gate: t.app.parley.writeGate, database: { t.app.db })

@@ -9,31 +9,29 @@ struct OutboundPlanner {
     let db: Database
     let now: Date
 
+    /// Sets the comment's delivery state (queued, or failed with the window's reason) before its first write, so
+    /// the INSERT carries it: an UPDATE less per reply. `plan` sets the same state when this was not called.
+    func prepare(_ comment: CommentModel, ticket: TicketModel) {
+        guard ticket.whatsappIntegrationID != nil, comment.isPublic else { return }
+        mark(comment, decision(for: comment, ticket: ticket))
+    }
+
     /// Returns the audit events to add (a delivery failure when the window is closed).
     func plan(comment: CommentModel, ticket: TicketModel, files: [AttachmentModel]) async throws -> [AuditEvent] {
         guard let integrationID = ticket.whatsappIntegrationID, comment.isPublic else { return [] }
         let problems = files.compactMap { OutboundFile.problem(fileName: $0.fileName, contentType: $0.contentType, size: $0.size) }
         guard problems.isEmpty else { throw APIError.invalid(["comment.uploads": problems]) }
         let template = comment.metadataJSON["whatsapp"]?["template"]
-        let decision = ReplyDecision.decide(
-            window: ReplyWindow(lastEndUserMessageAt: ticket.lastEndUserMessageAt), isTemplate: template != nil, now: now)
+        let decision = decision(for: comment, ticket: ticket)
         let commentID = try comment.requireID()
+        mark(comment, decision)
+        try await comment.saveDirectly(on: db)  // nothing to write when `prepare` set it already
         if let reason = decision.reason {
-            comment.deliveryStatus = DeliveryStatus.failed.rawValue
-            var closedAt: JSONValue = .null
-            if case .refuse(let date?) = decision { closedAt = .string(date.iso8601) }
-            comment.deliveryError = JSONValue.object([
-                "code": "window_closed", "title": "24-hour window closed", "details": .string(reason),
-                "window_closed": true, "closed_at": closedAt,
-            ]).encodedString()
-            try await comment.saveDirectly(on: db)
             return [AuditEvent(type: .deliveryFailure, data: [
                 "comment_id": .int(commentID), "code": "window_closed", "title": "24-hour window closed",
-                "message": .string(reason), "closed_at": closedAt,
+                "message": .string(reason), "closed_at": Self.closedAt(decision),
             ])]
         }
-        comment.deliveryStatus = DeliveryStatus.queued.rawValue
-        try await comment.saveDirectly(on: db)
         var payload: [String: JSONValue] = ["text": .string(comment.body), "files": .array(files.compactMap { $0.id.map(JSONValue.int) })]
         if let template { payload["template"] = template }
         try await enqueue(kind: template == nil ? "message" : "template", payload: .object(payload), ticket: ticket,
@@ -47,6 +45,30 @@ struct OutboundPlanner {
         }
         try await queueMarkRead(ticket: ticket, integrationID: integrationID)
         return events
+    }
+
+    private func decision(for comment: CommentModel, ticket: TicketModel) -> ReplyDecision {
+        ReplyDecision.decide(window: ReplyWindow(lastEndUserMessageAt: ticket.lastEndUserMessageAt),
+                             isTemplate: comment.metadataJSON["whatsapp"]?["template"] != nil, now: now)
+    }
+
+    private static func closedAt(_ decision: ReplyDecision) -> JSONValue {
+        if case .refuse(let date?) = decision { .string(date.iso8601) } else { .null }
+    }
+
+    /// Changes only what differs, so a comment prepared before its INSERT is not written again.
+    private func mark(_ comment: CommentModel, _ decision: ReplyDecision) {
+        var status = DeliveryStatus.queued.rawValue
+        var error: String?
+        if let reason = decision.reason {
+            status = DeliveryStatus.failed.rawValue
+            error = JSONValue.object([
+                "code": "window_closed", "title": "24-hour window closed", "details": .string(reason),
+                "window_closed": true, "closed_at": Self.closedAt(decision),
+            ]).encodedString()
+        }
+        if comment.deliveryStatus != status { comment.deliveryStatus = status }
+        if comment.deliveryError != error { comment.deliveryError = error }
     }
 
     /// Marks the end user's newest message read on WhatsApp, when the integration wants that.

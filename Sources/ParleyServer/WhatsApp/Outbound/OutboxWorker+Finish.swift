@@ -69,26 +69,30 @@ extension OutboxWorker {
     }
 
     private static func finishSent(_ row: Snapshot, last: SentPart?, now: Date, on db: Database) async throws -> Finished {
-        // Recorded whatever happens next: WhatsApp has this message.
-        if let last, let commentID = row.commentID { try await recordPart(last.wamid, commentID: commentID, on: db) }
+        // Recorded whatever happens next: WhatsApp has this message. The comment is named by it below, in the one
+        // UPDATE that also writes its delivery state.
+        let recorded = row.commentID.flatMap { commentID in last.map { (commentID, $0.wamid) } }
+        if let (commentID, wamid) = recorded { try await recordPart(wamid, commentID: commentID, namingComment: false, on: db) }
         let held = try await updateIfClaimed(row.id, claim: row.claim, on: db) {
             var update = $0.set("status", to: "sent").set("sent_at", to: now).set("last_error", to: SQLLiteral.null)
                 .set("claim", to: SQLLiteral.null)
             if let last { update = update.set("parts_sent", to: last.partsSent) }
             return update
         }
-        guard held else { return Finished(status: "sending", claimLost: true) }
+        guard held else {
+            if let (commentID, wamid) = recorded { try await nameComment(commentID, by: wamid, on: db) }
+            return Finished(status: "sending", claimLost: true)
+        }
         guard let commentID = row.commentID else { return Finished(status: "sent") }
         // Locked first: a status webhook for this comment may be committing right now (on PostgreSQL), and
         // writing "sent" over its "failed" lost the failure.
         try await db.lockRow(in: CommentModel.schema, id: commentID)
         guard let comment = try await CommentModel.findDirectly(commentID, on: db) else { return Finished(status: "sent") }
+        if let (_, wamid) = recorded, comment.externalMessageID == nil { comment.externalMessageID = wamid }
         let current = comment.deliveryStatus.flatMap(DeliveryStatus.init(rawValue:)) ?? .queued
         let status = try await OutboundProgress(db: db).status(of: commentID, current: current.advanced(to: .sent))
-        if status != current {
-            comment.deliveryStatus = status.rawValue
-            try await comment.saveDirectly(on: db)
-        }
+        if status != current { comment.deliveryStatus = status.rawValue }
+        try await comment.saveDirectly(on: db)  // nothing when neither changed
         return Finished(status: "sent", events: [
             ["type": "comment.delivery", "ticket_id": .int(row.ticketID), "comment_id": .int(commentID),
              "delivery_status": .string(status.rawValue)],

@@ -71,11 +71,17 @@ extension OutboxWorker {
         row.partsSent = part.partsSent
     }
 
-    /// Stores a sent part's message id, and makes it the comment's if it is the comment's first.
-    static func recordPart(_ wamid: String, commentID: Int, on db: Database) async throws {
+    /// Stores a sent part's message id, and (`namingComment`) makes it the comment's if it is the comment's first;
+    /// a caller that writes the comment itself right after names it there.
+    static func recordPart(_ wamid: String, commentID: Int, namingComment: Bool = true, on db: Database) async throws {
         // Under the message's lock: see StatusRecorder.
         try await db.lockUntilCommit("message:\(wamid)")
         try await OutboundMessageIDModel(wamid: wamid, commentID: commentID).createDirectly(on: db)
+        if namingComment { try await nameComment(commentID, by: wamid, on: db) }
+    }
+
+    /// Makes `wamid` the comment's message id unless it has one (its first part's).
+    static func nameComment(_ commentID: Int, by wamid: String, on db: Database) async throws {
         guard let sql = db as? SQLDatabase else { return }
         try await sql.update(CommentModel.schema).set("external_message_id", to: wamid).where("id", .equal, commentID)
             .where("external_message_id", .is, SQLLiteral.null).run()
