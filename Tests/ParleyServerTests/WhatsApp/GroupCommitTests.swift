@@ -109,10 +109,16 @@ struct GroupCommitTests {
                 // The first holds its batch open until the rest are waiting, so they form the next batch.
                 group.addTask {
                     try await commits.run(keys: ["first"]) { _ in
+                        await log.append(0)
                         for _ in 0..<500 where await commits.queued < 4 { try await Task.sleep(for: .milliseconds(10)) }
                         return 0
                     }
                 }
+                // Each waits for the one before to be queued: tasks need not start in the order they were added.
+                func queued(_ count: Int) async throws {
+                    for _ in 0..<500 where await commits.queued < count { try await Task.sleep(for: .milliseconds(5)) }
+                }
+                for _ in 0..<500 where !(await log.contains(0)) { try await Task.sleep(for: .milliseconds(5)) }
                 // "A" waits, inside the transaction, until "B" (another person) has written: only side by side can
                 // both finish. The second job of "A" must still come after the first.
                 group.addTask {
@@ -122,7 +128,7 @@ struct GroupCommitTests {
                         return 1
                     }
                 }
-                try await Task.sleep(for: .milliseconds(20))
+                try await queued(1)
                 group.addTask {
                     try await commits.run(keys: ["B"]) { db in
                         try await (db as! SQLDatabase).raw("INSERT INTO group_commit_probe (job) VALUES (2)").run()
@@ -130,9 +136,9 @@ struct GroupCommitTests {
                         return 2
                     }
                 }
-                try await Task.sleep(for: .milliseconds(20))
+                try await queued(2)
                 group.addTask { try await commits.run(keys: ["A"]) { _ in await log.append(3); return 3 } }
-                try await Task.sleep(for: .milliseconds(20))
+                try await queued(3)
                 group.addTask { try await commits.run(keys: ["C"]) { _ in await log.append(4); return 4 } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
