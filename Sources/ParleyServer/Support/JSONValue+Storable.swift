@@ -7,16 +7,22 @@ extension JSONValue {
     func withoutNULCharacters() -> JSONValue {
         switch self {
         case .string(let text):
-            return text.contains("\u{0}") ? .string(text.replacingOccurrences(of: "\u{0}", with: "")) : self
+            return .string(Self.withoutNUL(text))
         case .array(let items):
             return .array(items.map { $0.withoutNULCharacters() })
         case .object(let object):
             var cleaned: [String: JSONValue] = [:]
-            for (key, value) in object { cleaned[key.replacingOccurrences(of: "\u{0}", with: "")] = value.withoutNULCharacters() }
+            for (key, value) in object { cleaned[Self.withoutNUL(key)] = value.withoutNULCharacters() }
             return .object(cleaned)
         default:
             return self
         }
+    }
+
+    /// On the bytes (U+0000 is the byte 0 in UTF-8, and no other character holds one): Foundation's `contains` and
+    /// `replacingOccurrences` go through NSString on Linux, for every string and key of every webhook.
+    private static func withoutNUL(_ text: String) -> String {
+        text.utf8.contains(0) ? String(decoding: text.utf8.filter { $0 != 0 }, as: UTF8.self) : text
     }
 
     /// A request's JSON document as Parley stores it: parsed, then without NUL characters (see above).

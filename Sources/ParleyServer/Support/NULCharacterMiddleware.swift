@@ -14,7 +14,13 @@ struct NULCharacterMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
+    /// `%00` (digits: no case to ignore) or a raw NUL, looked for on the bytes rather than through NSString.
     static func hasEncodedNUL(_ text: String) -> Bool {
-        text.range(of: "%00", options: .caseInsensitive) != nil || text.contains("\u{0}")
+        var previous: (UInt8, UInt8) = (0xFF, 0xFF)
+        for byte in text.utf8 {
+            if byte == 0 || (previous == (UInt8(ascii: "%"), UInt8(ascii: "0")) && byte == UInt8(ascii: "0")) { return true }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 }

@@ -35,7 +35,9 @@ struct SelectList {
     }
 
     static func quoted(_ identifier: String) -> String {
-        let escaped = identifier.contains("\"") ? identifier.split(separator: "\"", omittingEmptySubsequences: false)
+        // On the bytes: `String.contains` of a string is Foundation's `range(of:)` here, through NSString on Linux
+        // (profiled: 2 % of the inbound server's time, for quoting column names).
+        let escaped = identifier.utf8.contains(UInt8(ascii: "\"")) ? identifier.split(separator: "\"", omittingEmptySubsequences: false)
             .joined(separator: "\"\"") : identifier
         return "\"" + escaped + "\""
     }
