@@ -45,7 +45,7 @@ extension Model where IDValue == Int {
 
     private func direct(_ database: any Database) -> (any SQLiteDatabase)? {
         guard database.configuration.middleware.isEmpty, Self.schema == Self.schemaOrAlias,
-            Self.keys.contains(.id) else { return nil }
+            Self.cachedKeys.contains(.id) else { return nil }
         return database as? any SQLiteDatabase
     }
 

@@ -48,7 +48,7 @@ extension QueryBuilder {
     /// The fields selected, or else every field of the model, as Fluent's own read names them.
     private var selectedFields: [DatabaseQuery.Field] {
         guard query.fields.isEmpty else { return query.fields }
-        return Model.keys.map { .extendedPath([$0], schema: Model.schemaOrAlias, space: Model.spaceIfNotAliased) }
+        return Model.cachedKeys.map { .extendedPath([$0], schema: Model.schemaOrAlias, space: Model.spaceIfNotAliased) }
     }
 
     /// Reads need no schema types; nested paths are not used by the queries this serves.

@@ -98,6 +98,20 @@ struct ModelDirectWritesTests {
         }
     }
 
+    /// Kept keys are each type's own, asked for in any order and from many tasks at once.
+    @Test func cachedKeysAreEachModelsKeys() async {
+        let expected = [TicketModel.keys, CommentModel.keys, AuditModel.keys, UserModel.keys]
+        let seen = await withTaskGroup(of: [[FieldKey]].self) { group in
+            for _ in 0..<8 {
+                group.addTask { [UserModel.cachedKeys, AuditModel.cachedKeys, CommentModel.cachedKeys, TicketModel.cachedKeys].reversed() }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(seen.count == 8)
+        #expect(seen.allSatisfy { $0 == expected })
+        #expect(Set(expected.map(\.count)).count > 1, "the types differ, so a mix-up would show")
+    }
+
     @Test func findDirectlyIsFind() async throws {
         try await TestApp.with { parley in
             let db = parley.app.db
