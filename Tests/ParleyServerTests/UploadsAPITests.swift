@@ -45,6 +45,33 @@ struct UploadsAPITests {
         }
     }
 
+    /// The update's answer lists the files it attached (without reading them back) as the stored audit does.
+    @Test func anUpdatesAnswerListsItsFilesAsTheStoredAuditDoes() async throws {
+        try await TestApp.with { t in
+            var headers = HTTPHeaders()
+            headers.contentType = HTTPMediaType(type: "image", subType: "png")
+            var tokens: [JSONValue] = []
+            for name in ["b.png", "a.png"] {
+                let upload = try await t.send(.POST, "/api/v2/uploads.json?filename=\(name)", as: .token(t.agent), headers: headers,
+                                              bytes: Data(name.utf8))
+                tokens.append(try #require(upload.json["upload"]?["token"]))
+            }
+            let ticket = try await t.createTicket()
+            let id = try #require(ticket["id"]?.intValue)
+            let update = try await t.send(.PUT, "/api/v2/tickets/\(id)", as: .token(t.agent), json: [
+                "ticket": ["comment": ["body": "two pictures", "uploads": .array(tokens)]],
+            ])
+            #expect(update.status == .ok, "\(update.text)")
+            let audit = try #require(update.json["audit"])
+            let auditID = try #require(audit["id"]?.intValue)
+            let answered = audit["events"]?.arrayValue?.first { $0["type"] == "Comment" }?["attachments"]
+            #expect(answered?.arrayValue?.compactMap { $0["file_name"]?.stringValue } == ["b.png", "a.png"])
+            let stored = try await t.send(.GET, "/api/v2/tickets/\(id)/audits/\(auditID)", as: .token(t.agent))
+            let read = stored.json["audit"]?["events"]?.arrayValue?.first { $0["type"] == "Comment" }?["attachments"]
+            #expect(answered != nil && answered == read)
+        }
+    }
+
     @Test func attachmentMetadataAndDeletingAnUnusedUpload() async throws {
         try await TestApp.with { t in
             var headers = HTTPHeaders()

@@ -162,16 +162,21 @@ struct TicketsController: RouteCollection {
         return Dictionary(grouping: files, by: { $0.commentID ?? 0 })
     }
 
-    /// `comments`: the audits' comments when the caller holds them already (it just wrote them). A stored audit
-    /// does not name its comments' ids (see `TicketService.record`): they are its comments by `audit_id`.
-    static func render(_ audits: [AuditModel], comments known: [CommentModel]? = nil, req: Request) async throws -> [JSONValue] {
+    /// `comments`: the audits' comments when the caller holds them already (it just wrote them), and `files` theirs
+    /// by comment id, read only when some comment is missing there. A stored audit does not name its comments' ids
+    /// (see `TicketService.record`): they are its comments by `audit_id`.
+    static func render(
+        _ audits: [AuditModel], comments known: [CommentModel]? = nil, files knownFiles: [Int: [AttachmentModel]] = [:],
+        req: Request
+    ) async throws -> [JSONValue] {
         let auditIDs = audits.compactMap(\.id)
         let comments = if let known { known } else {
             auditIDs.isEmpty ? [] : try await CommentModel.query(on: req.db).filter(\.$ticketID ~~ Array(Set(audits.map(\.ticketID))))
                 .filter(\.$auditID ~~ auditIDs).all()
         }
         let byAudit = Dictionary(grouping: comments.sorted { ($0.id ?? 0) < ($1.id ?? 0) }, by: { $0.auditID ?? 0 })
-        let files = try await attachments(of: comments, on: req.db)
+        let files = comments.allSatisfy({ knownFiles[$0.id ?? 0] != nil }) ? knownFiles
+            : try await attachments(of: comments, on: req.db)
         return audits.map { $0.json(baseURL: req.baseURL, comments: byAudit[$0.id ?? 0] ?? [], attachments: files) }
     }
 
@@ -186,7 +191,9 @@ struct TicketsController: RouteCollection {
 
     static func ticketWithAudit(_ result: TicketService.Result, req: Request) async throws -> JSONValue {
         var body: [String: JSONValue] = ["ticket": try await TicketPresenter(req: req).render(result.ticket)]
-        if let audit = result.audit { body["audit"] = try await render([audit], comments: result.comments, req: req)[0] }
+        if let audit = result.audit {
+            body["audit"] = try await render([audit], comments: result.comments, files: result.files, req: req)[0]
+        }
         return .object(body)
     }
 }

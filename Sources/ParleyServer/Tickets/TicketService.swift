@@ -20,6 +20,9 @@ struct TicketService {
         let comment: CommentModel?
         /// Every comment the update added (its own, then those of rules that fired).
         var comments: [CommentModel] = []
+        /// The files of the comments this update wrote itself, by comment id (none: an empty list), so the answer
+        /// is rendered without reading them back.
+        var files: [Int: [AttachmentModel]] = [:]
     }
 
     /// `prepare` sets what only the caller knows (a channel's integration, a follow-up link…) before the save;
@@ -156,6 +159,7 @@ struct TicketService {
         let audit = AuditModel(ticketID: ticketID, authorID: actor.userID, via: via, events: events, now: now)
         try await audit.createDirectly(on: db)
         var stored: [CommentModel] = []
+        var filesByComment: [Int: [AttachmentModel]] = [:]
         var events = events
         let written = events.count
         for (newComment, authorID, commentVia) in comments {
@@ -179,6 +183,7 @@ struct TicketService {
             let files = try await claimUploads(newComment.uploadTokens, comment: comment)
             if outgoing { events += try await planner.plan(comment: comment, ticket: ticket, files: files) }
             stored.append(comment)
+            filesByComment[try comment.requireID()] = files
         }
         var commentIndex = 0
         audit.events = events.map { event in
@@ -191,7 +196,8 @@ struct TicketService {
         // The stored audit is rewritten only for what was planned after it (a reply's delivery): a comment's id needs
         // no write, the audits' reader finds it by the comment's audit_id. An UPDATE less for each message received.
         if events.count != written { try await audit.saveDirectly(on: db) }
-        return Result(ticket: ticket, audit: audit, comment: comments.isEmpty ? nil : stored.first, comments: stored)
+        return Result(ticket: ticket, audit: audit, comment: comments.isEmpty ? nil : stored.first, comments: stored,
+                      files: filesByComment)
     }
 
     /// Attaches the uploads to the new comment; returns them, the comment's only files, in upload order.

@@ -42,7 +42,8 @@ struct GroupCommitTests {
 
             let db = h.parley.app.db
             #expect(try await TicketModel.query(on: db).count() == users)
-            #expect(try await CommentModel.query(on: db).count() == users)
+            let comments = try await CommentModel.query(on: db).sort(\.$id).all()
+            #expect(comments.count == users, "\(comments.map { ($0.id ?? 0, $0.ticketID, $0.authorID ?? 0, $0.viaChannel, $0.body.prefix(40)) })")
             #expect(try await InboundMessageModel.query(on: db).count() == users)
             let commits = h.parley.app.parley.inboundCommits
             if TestDatabase.postgresServer == nil {
@@ -172,6 +173,55 @@ struct GroupCommitTests {
             #expect(await log.entries == [1, 2], "every loop's read finished while the batch still held the writer")
         }
     }
+
+    /// A statement that fails in one lane (a duplicate, as a redelivered webhook's ledger entry) must not take back
+    /// what another lane wrote meanwhile on the same connection.
+    @Test func aFailingStatementInOneLaneKeepsTheOtherLanesWrites() async throws {
+        try await TestApp.with { t in
+            guard TestDatabase.postgresServer == nil else { return }
+            let sql = try #require(t.app.db as? SQLDatabase)
+            try await sql.raw("CREATE TABLE lane_unique (k INTEGER PRIMARY KEY)").run()
+            try await sql.raw("CREATE TABLE lane_rows (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)").run()
+            try await sql.raw("CREATE TABLE lane_log (v INTEGER NOT NULL)").run()
+            try await sql.raw("CREATE TRIGGER lane_rows_log AFTER INSERT ON lane_rows BEGIN INSERT INTO lane_log VALUES (NEW.v); END").run()
+            try await sql.raw("INSERT INTO lane_unique VALUES (1)").run()
+            let commits = GroupCommit<Int>(enabled: true, gate: t.app.parley.writeGate,
+                                           database: { DatabaseSetup.writer(of: t.app, settings: t.app.parley.settings) })
+            let rounds = 300
+            _ = try await withThrowingTaskGroup(of: Int.self) { group in
+                // The first holds its batch until both are queued, so they share the next one, side by side.
+                group.addTask {
+                    try await commits.run(keys: ["first"]) { _ in
+                        for _ in 0..<500 where await commits.queued < 2 { try await Task.sleep(for: .milliseconds(5)) }
+                        return 0
+                    }
+                }
+                for _ in 0..<500 where await commits.batches < 1 { try await Task.sleep(for: .milliseconds(5)) }
+                group.addTask {
+                    try await commits.run(keys: ["dup"]) { db in
+                        var failed = 0
+                        for _ in 0..<rounds {
+                            do { try await (db as! SQLDatabase).raw("INSERT INTO lane_unique (k) VALUES (2), (1)").run() } catch { failed += 1 }
+                        }
+                        return failed
+                    }
+                }
+                group.addTask {
+                    try await commits.run(keys: ["rows"]) { db in
+                        for v in 0..<rounds { try await (db as! SQLDatabase).raw("INSERT INTO lane_rows (v) VALUES (\(bind: v))").run() }
+                        return rounds
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            let rows = try await sql.raw("SELECT COUNT(*) AS n FROM lane_rows").first(decoding: Count.self)?.n
+            let logged = try await sql.raw("SELECT COUNT(*) AS n FROM lane_log").first(decoding: Count.self)?.n
+            #expect(await commits.batches == 2, "the two ran in one batch")
+            #expect(rows == rounds && logged == rounds, "rows \(rows ?? -1), logged \(logged ?? -1)")
+        }
+    }
+
+    private struct Count: Decodable { let n: Int }
 
     @Test func turnedOffEachJobRunsOnItsOwn() async throws {
         try await TestApp.with { t in
