@@ -1,6 +1,6 @@
 import FluentKit
 
 extension DatabaseID {
-    /// The same SQLite file as `.sqlite`, opened again for the group commits (see `DatabaseSetup.use`).
+    /// The same SQLite file as `.sqlite`, opened again for the group commits (`WriterDatabases`).
     static let sqliteWriter = DatabaseID(string: "sqlite-writer")
 }

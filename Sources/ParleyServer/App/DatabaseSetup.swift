@@ -7,7 +7,7 @@ import Vapor
 /// How Parley opens its database: PostgreSQL when a URL is set, otherwise the SQLite file in the data dir.
 /// `parley bench` measures its raw-insert ceiling through the same set-up.
 public enum DatabaseSetup {
-    public static func use(_ settings: ParleySettings, sqlitePath: String? = nil, on app: Application) throws {
+    public static func use(_ settings: ParleySettings, sqlitePath: String? = nil, on app: Application) async throws {
         if settings.usesPostgres, let url = settings.databaseURL {
             // One connection per event loop (the driver's default) queues every request behind the slowest
             // transaction, and a person's webhooks wait on each other's lock while holding theirs.
@@ -19,13 +19,14 @@ public enum DatabaseSetup {
             // Fluent keeps one SQLite connection per event loop. A group commit holds its connection for the whole
             // batch, mostly while its jobs compute; on the pool's connection every read of that event loop waited
             // for it. With WAL, reads on the pool go on beside the writer's own connections.
-            app.databases.use(.sqlite(.init(storage: file), sqlLogLevel: .trace), as: .sqliteWriter, isDefault: false)
+            await app.useWriterDatabases(WriterDatabases(storage: file, on: app.eventLoopGroup))
         }
     }
 
     /// Where the group commits write: the writer's connections on SQLite, the pool on PostgreSQL.
     public static func writer(of app: Application, settings: ParleySettings) -> any Database {
-        settings.usesPostgres ? app.db : app.db(.sqliteWriter)
+        guard !settings.usesPostgres, let writers = app.writerDatabases else { return app.db }
+        return writers.database(logger: app.logger, on: app.eventLoopGroup.any())
     }
 
     public static func prepare(_ db: Database, settings: ParleySettings) async throws {

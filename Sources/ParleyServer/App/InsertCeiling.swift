@@ -17,7 +17,7 @@ public enum InsertCeiling {
         let app = try await Application.make(.init(name: "production", arguments: ["parley"]))
         let scratch = (settings.dataDirectory as NSString).appendingPathComponent("insert-ceiling.sqlite")
         do {
-            try DatabaseSetup.use(settings, sqlitePath: scratch, on: app)
+            try await DatabaseSetup.use(settings, sqlitePath: scratch, on: app)
             try await DatabaseSetup.prepare(app.db, settings: settings)
             guard let sql = app.db as? SQLDatabase else { throw Abort(.internalServerError, reason: "not an SQL database") }
             try await sql.raw("DROP TABLE IF EXISTS insert_ceiling").run()

@@ -16,7 +16,7 @@ public func configure(
 
     // Before the first request: Vapor reports each request through swift-metrics from then on (`/metrics`).
     SwiftMetricsBackend.installOnce()
-    try DatabaseSetup.use(settings, on: app)
+    try await DatabaseSetup.use(settings, on: app)
     let graph = graph ?? LiveGraphAPI(baseURL: settings.graphURL, client: app.http.client.shared)
     let writeGate = WriteGate(enabled: !settings.usesPostgres)
     let writer: @Sendable () -> any Database = { [unowned app] in DatabaseSetup.writer(of: app, settings: settings) }

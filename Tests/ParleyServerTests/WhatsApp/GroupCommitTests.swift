@@ -188,36 +188,73 @@ struct GroupCommitTests {
             let commits = GroupCommit<Int>(enabled: true, gate: t.app.parley.writeGate,
                                            database: { DatabaseSetup.writer(of: t.app, settings: t.app.parley.settings) })
             let rounds = 300
-            _ = try await withThrowingTaskGroup(of: Int.self) { group in
-                // The first holds its batch until both are queued, so they share the next one, side by side.
-                group.addTask {
-                    try await commits.run(keys: ["first"]) { _ in
-                        for _ in 0..<500 where await commits.queued < 2 { try await Task.sleep(for: .milliseconds(5)) }
-                        return 0
+            _ = try await Self.sideBySide(on: commits, [
+                ("dup", { db in
+                    var failed = 0
+                    for _ in 0..<rounds {
+                        do { try await (db as! SQLDatabase).raw("INSERT INTO lane_unique (k) VALUES (2), (1)").run() } catch { failed += 1 }
                     }
-                }
-                for _ in 0..<500 where await commits.batches < 1 { try await Task.sleep(for: .milliseconds(5)) }
-                group.addTask {
-                    try await commits.run(keys: ["dup"]) { db in
-                        var failed = 0
-                        for _ in 0..<rounds {
-                            do { try await (db as! SQLDatabase).raw("INSERT INTO lane_unique (k) VALUES (2), (1)").run() } catch { failed += 1 }
-                        }
-                        return failed
-                    }
-                }
-                group.addTask {
-                    try await commits.run(keys: ["rows"]) { db in
-                        for v in 0..<rounds { try await (db as! SQLDatabase).raw("INSERT INTO lane_rows (v) VALUES (\(bind: v))").run() }
-                        return rounds
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
+                    return failed
+                }),
+                ("rows", { db in
+                    for v in 0..<rounds { try await (db as! SQLDatabase).raw("INSERT INTO lane_rows (v) VALUES (\(bind: v))").run() }
+                    return rounds
+                }),
+            ])
             let rows = try await sql.raw("SELECT COUNT(*) AS n FROM lane_rows").first(decoding: Count.self)?.n
             let logged = try await sql.raw("SELECT COUNT(*) AS n FROM lane_log").first(decoding: Count.self)?.n
             #expect(await commits.batches == 2, "the two ran in one batch")
             #expect(rows == rounds && logged == rounds, "rows \(rows ?? -1), logged \(logged ?? -1)")
+        }
+    }
+
+    /// SQLite keeps a statement's savepoints as a stack: a statement closing under one opened after it (two lanes'
+    /// `INSERT … RETURNING`, each open from its first step to its last) leaves a savepoint behind, and the next
+    /// statement that fails (a duplicate key, as the ledger's) rolls back to it, undoing other statements that had
+    /// already succeeded. Statements of one connection must therefore not overlap.
+    @Test func statementsOfTwoLanesDoNotOverlapOnTheConnection() async throws {
+        try await TestApp.with { t in
+            guard TestDatabase.postgresServer == nil else { return }
+            let sql = try #require(t.app.db as? SQLDatabase)
+            try await sql.raw("CREATE TABLE lane_unique (k INTEGER PRIMARY KEY)").run()
+            try await sql.raw("CREATE TABLE lane_rows (id INTEGER PRIMARY KEY, lane INTEGER NOT NULL)").run()
+            try await sql.raw("INSERT INTO lane_unique VALUES (1)").run()
+            let commits = GroupCommit<Int>(enabled: true, gate: t.app.parley.writeGate,
+                                           database: { DatabaseSetup.writer(of: t.app, settings: t.app.parley.settings) })
+            let rounds = 2_000
+            let stored = try await Self.sideBySide(on: commits, (0..<2).map { lane in
+                ("lane \(lane)", { db in
+                    let sql = db as! SQLDatabase
+                    var stored = 0
+                    for round in 0..<rounds {
+                        _ = try await sql.raw("INSERT INTO lane_rows (lane) VALUES (\(bind: lane)) RETURNING id").all()
+                        stored += 1
+                        if lane == 0, round % 3 == 0 {
+                            _ = try? await sql.raw("INSERT INTO lane_unique (k) VALUES (1) RETURNING k").all()
+                        }
+                    }
+                    return stored
+                })
+            })
+            let rows = try await sql.raw("SELECT COUNT(*) AS n FROM lane_rows").first(decoding: Count.self)?.n
+            #expect(await commits.batches == 2, "the two ran in one batch")
+            #expect(stored == 2 * rounds && rows == stored, "stored \(stored), rows \(rows ?? -1)")
+        }
+    }
+
+    /// Runs `jobs` in one batch, each in a lane of its own (keyed by its name); returns the sum of their outputs.
+    private static func sideBySide(on commits: GroupCommit<Int>, _ jobs: [(String, GroupCommit<Int>.Job)]) async throws -> Int {
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            // The first holds its batch until the others are queued, so they share the next one.
+            group.addTask {
+                try await commits.run(keys: ["first"]) { _ in
+                    for _ in 0..<500 where await commits.queued < jobs.count { try await Task.sleep(for: .milliseconds(5)) }
+                    return 0
+                }
+            }
+            for _ in 0..<500 where await commits.batches < 1 { try await Task.sleep(for: .milliseconds(5)) }
+            for (name, job) in jobs { group.addTask { try await commits.run(keys: [name], job) } }
+            return try await group.reduce(0, +)
         }
     }
 
