@@ -98,6 +98,39 @@ struct ViewsAPITests {
         }
     }
 
+    @Test func searchAnswersInPagesNewestFirst() async throws {
+        try await TestApp.with { parley in
+            var created: [Int] = []
+            for index in 0..<5 {
+                created.append(try #require(try await parley.createTicket(subject: "Parcel \(index) missing")["id"]?.intValue))
+            }
+            _ = try await parley.createTicket(subject: "Something else")
+            for (offset, id) in created.enumerated() {
+                let ticket = try #require(try await TicketModel.find(id, on: parley.app.db))
+                ticket.updatedAt = Date(timeIntervalSince1970: 1_800_000_000 + Double(offset) * 60)
+                try await ticket.save(on: parley.app.db)
+            }
+            let first = try await parley.send(.GET, "/api/v2/search?query=parcel&per_page=2", as: .token(parley.agent))
+            #expect(ids(first, "results") == [created[4], created[3]])
+            #expect(first.json["count"] == 5, "count is every match, not the page's")
+            #expect(first.json["previous_page"] == .null)
+            let next = try #require(first.json["next_page"]?.stringValue)
+            #expect(next.contains("page=2") && next.contains("per_page=2") && next.contains("query=parcel"), "\(next)")
+            let last = try await parley.send(.GET, "/api/v2/search?query=parcel&per_page=2&page=3", as: .token(parley.agent))
+            #expect(ids(last, "results") == [created[0]])
+            #expect(last.json["next_page"] == .null && last.json["previous_page"]?.stringValue?.contains("page=2") == true)
+            let oldest = try await parley.send(.GET, "/api/v2/search?query=parcel&sort_by=updated_at&sort_order=asc&per_page=2",
+                                               as: .token(parley.agent))
+            #expect(ids(oldest, "results") == [created[0], created[1]])
+            let all = try await parley.send(.GET, "/api/v2/search?query=parcel", as: .token(parley.agent))
+            #expect(ids(all, "results") == created.reversed() && all.json["next_page"] == .null, "100 a page unless asked")
+            for bad in ["per_page=0", "page=x", "sort_by=priority", "page[size]=2"] {
+                let reply = try await parley.send(.GET, "/api/v2/search?query=parcel&\(bad)", as: .token(parley.agent))
+                #expect(reply.status == .badRequest && reply.json["error"] != nil, "\(bad): \(reply.status)")
+            }
+        }
+    }
+
     /// The counts the database keeps for the views (`ticket_counts`, maintained by triggers) against a count of
     /// the tickets themselves, after creating, updating (status and assignee, alone and together) and deleting.
     @Test func keptCountsMatchTheTickets() async throws {

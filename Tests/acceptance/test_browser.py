@@ -465,6 +465,28 @@ def test_ticket_row_opens_with_keyboard(admin, demo):
         f"#{ticket_id} "))
 
 
+def test_search_pages_through_many_results(admin, demo):
+    """Search shows 25 tickets a page, newest first, with the views' pager."""
+    word = "zeppelin"
+    for n in range(27):
+        demo.api("POST", "/api/v2/tickets.json", expect=201, json={"ticket": {
+            "subject": f"{word.title()} delivery {n}", "comment": {"body": "Where is it?"},
+            "requester": {"name": f"Searcher {n}", "email": f"searcher{n}@example.com"}}})
+
+    def rows():
+        return admin.execute_script("return [...document.querySelectorAll('tr.ticket-row .subject')].map(e => e.textContent);")
+    go(admin, f"#/search/{word}")
+    first = wait_for(admin, "the first 25 results", lambda: (lambda r: r if len(r) == 25 else None)(rows()))
+    assert first[0] == "Zeppelin delivery 26", f"newest first: {first[:3]}"
+    assert "Page 1 of 2 (27 tickets)" in shown(admin, ".pager")["text"]
+    visible(admin, "#next-page").click()
+    second = wait_for(admin, "the last 2 results", lambda: (lambda r: r if len(r) == 2 else None)(rows()))
+    assert second == ["Zeppelin delivery 1", "Zeppelin delivery 0"], second
+    assert "Page 2 of 2" in shown(admin, ".pager")["text"]
+    visible(admin, "#previous-page").click()
+    wait_for(admin, "back on the first page", lambda: len(rows()) == 25)
+
+
 def test_reply_ticks_up_to_read(admin, demo):
     ticket_id = demo.ticket_of(MARIA) or pytest.fail("no ticket of Maria's (test_whatsapp_message_arrives_live)")
     open_ticket(admin, ticket_id)

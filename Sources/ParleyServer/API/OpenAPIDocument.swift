@@ -86,7 +86,7 @@ enum OpenAPIDocument {
             "/api/v2/triggers": ["get": operation("List triggers"), "post": operation("Create a trigger", body: envelope("trigger", ruleWrite), status: "201")],
             "/api/v2/automations": ["get": operation("List automations"),
                                     "post": operation("Create an automation", body: envelope("automation", ruleWrite), status: "201")],
-            "/api/v2/search": ["get": operation("Search tickets", parameters: [["name": "query", "in": "query", "required": true, "schema": ["type": "string"]]])],
+            "/api/v2/search": ["get": operation("Search tickets", parameters: [["name": "query", "in": "query", "required": true, "schema": ["type": "string"]]] + paging)],
             "/api/v2/parley/views": ["get": operation("Ticket views with counts")],
             "/api/v2/channels/whatsapp/templates": ["get": operation("WhatsApp templates")],
         ]

@@ -87,12 +87,17 @@ struct ViewsController: RouteCollection {
             }
     }
 
-    /// Zendesk's search answer: `{"results": [{…ticket, "result_type": "ticket"}], "count": n}`.
+    /// Zendesk's search answer: `{"results": [{…ticket, "result_type": "ticket"}], "count": n}`, newest first, in
+    /// pages of `per_page` (100 unless asked; the agent interface asks for 25) with `next_page` links.
     func search(req: Request) async throws -> JSONValue {
         let raw = req.query[String.self, at: "query"] ?? ""
         let words = raw.split(separator: " ").filter { !$0.contains(":") }.joined(separator: " ")
             .trimmingCharacters(in: .whitespaces)
         guard !words.isEmpty else { throw APIError.badRequest("query is required") }
+        let page = try PageRequest(req, sortable: ["updated_at", "created_at", "id"], defaultSort: "updated_at", defaultDescending: true)
+        guard case .offset(let number, let perPage) = page.mode else {
+            throw APIError.badRequest("search pages by page and per_page, not by cursor")
+        }
         let terms = SearchTerms(words)
         let search = try FullTextSearch(req.db)
         let fromComments = try await search.ids(.comments, matching: terms, limit: 200)
@@ -101,12 +106,20 @@ struct ViewsController: RouteCollection {
         if words.contains("@") {
             requesters += try await UserModel.query(on: req.db).filter(\.$email == words.lowercased()).field(\.$id).all().compactMap(\.id)
         }
-        // The ids of the 100 most recently updated first, then their rows: sorting whole rows took longer than reading them.
-        let newest = try await TicketModel.query(on: req.db).group(.or) { either in
-            either.filter(\.$id ~~ (fromSubjects + fromComments))
-            either.filter(\.$requesterID ~~ requesters)
-            if let id = Int(words) { either.filter(\.$id == id) }
-        }.sort(\.$updatedAt, .descending).sort(\.$id, .descending).limit(100).field(\.$id)
+        let ids = fromSubjects + fromComments + (Int(words).map { [$0] } ?? [])
+        guard !ids.isEmpty || !requesters.isEmpty else {
+            return ["results": [], "count": 0, "next_page": .null, "previous_page": .null, "facets": .null]
+        }
+        // Only the lists that have ids: an empty one is `false` in SQL, and an OR with it made SQLite read every ticket.
+        let matching = TicketModel.query(on: req.db).group(.or) { either in
+            if !ids.isEmpty { either.filter(\.$id ~~ ids) }
+            if !requesters.isEmpty { either.filter(\.$requesterID ~~ requesters) }
+        }
+        let count = try await matching.copy().count()
+        // The page's ids first, then their rows: sorting whole rows took longer than reading them.
+        let direction: DatabaseQuery.Sort.Direction = page.descending ? .descending : .ascending
+        let newest = try await matching.sort(.string(page.sortName), direction).sort(\.$id, direction)
+            .range((number - 1) * perPage..<(number * perPage)).field(\.$id)
             .plainRows(sqlite: { try $0.value("id", as: Int.self) }, models: { $0.id ?? 0 })
         let rows = newest.isEmpty ? [] : try await TicketModel.query(on: req.db).filter(\.$id ~~ newest).ticketRows()
         let position = Dictionary(uniqueKeysWithValues: newest.enumerated().map { ($1, $0) })
@@ -116,6 +129,9 @@ struct ViewsController: RouteCollection {
             object["result_type"] = "ticket"
             return .object(object)
         }
-        return ["results": .array(rendered), "count": .int(rendered.count), "next_page": .null, "previous_page": .null, "facets": .null]
+        return ["results": .array(rendered), "count": .int(count),
+                "next_page": number * perPage < count ? .string(req.pageLink(["page": "\(number + 1)", "per_page": "\(perPage)"])) : .null,
+                "previous_page": number > 1 ? .string(req.pageLink(["page": "\(number - 1)", "per_page": "\(perPage)"])) : .null,
+                "facets": .null]
     }
 }

@@ -28,9 +28,9 @@ struct Paginator<M: Model, Item> where M.IDValue == Int {
             return .object([
                 key: .array(try await render(items)),
                 "count": .int(count),
-                "next_page": hasNext ? .string(link(["page": "\(number + 1)", "per_page": "\(perPage)"])) : .null,
+                "next_page": hasNext ? .string(request.pageLink(["page": "\(number + 1)", "per_page": "\(perPage)"])) : .null,
                 "previous_page": number > 1
-                    ? .string(link(["page": "\(number - 1)", "per_page": "\(perPage)"])) : .null,
+                    ? .string(request.pageLink(["page": "\(number - 1)", "per_page": "\(perPage)"])) : .null,
             ])
         case .cursor(let size, let after, let before):
             let backwards = before != nil
@@ -51,9 +51,9 @@ struct Paginator<M: Model, Item> where M.IDValue == Int {
                 "meta": ["has_more": .bool(hasMore), "after_cursor": JSONValue(last),
                          "before_cursor": JSONValue(first)],
                 "links": [
-                    "next": moreAfter && last != nil ? .string(link(["page[size]": "\(size)", "page[after]": last!])) : .null,
+                    "next": moreAfter && last != nil ? .string(request.pageLink(["page[size]": "\(size)", "page[after]": last!])) : .null,
                     "prev": moreBefore && first != nil
-                        ? .string(link(["page[size]": "\(size)", "page[before]": first!])) : .null,
+                        ? .string(request.pageLink(["page[size]": "\(size)", "page[before]": first!])) : .null,
                 ],
             ])
         }
@@ -131,19 +131,6 @@ struct Paginator<M: Model, Item> where M.IDValue == Int {
         else { throw APIError.badRequest("page[after] / page[before] is not a cursor this server issued") }
         return (cursor.v, cursor.id)
     }
-
-    /// The current URL with some query parameters replaced, as Zendesk's `next_page` links are.
-    private func link(_ replacements: [String: String]) -> String {
-        var query = request.url.query.map(PageRequest.parseQuery) ?? [:]
-        for key in ["page", "per_page", "page[size]", "page[after]", "page[before]"] { query[key] = nil }
-        for (key, value) in replacements { query[key] = value }
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+[]")
-        let text = query.sorted { $0.key < $1.key }
-            .map { "\($0.key.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
-            .joined(separator: "&")
-        return request.baseURL + request.url.path + "?" + text
-    }
 }
 
 extension Paginator where Item == M {
@@ -151,14 +138,5 @@ extension Paginator where Item == M {
     init(request: Request, page: PageRequest, sortFields: [SortField<M>]) {
         self.init(request: request, page: page, sortFields: sortFields, read: { try await $0.allReadingRowsDirectly() },
                   id: { $0.id ?? 0 })
-    }
-}
-
-extension Request {
-    /// `scheme://host` as the client reached us, for absolute links in API output.
-    var baseURL: String {
-        let host = headers.first(name: .host) ?? "localhost"
-        let scheme = headers.first(name: "X-Forwarded-Proto") ?? "http"
-        return "\(scheme)://\(host)"
     }
 }

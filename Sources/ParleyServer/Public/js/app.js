@@ -89,7 +89,7 @@ export async function route() {
     if (!current()) return;
     let match;
     if ((match = hash.match(/^#\/views\/([\w-]+)/))) await renderView(content, match[1], null, current);
-    else if ((match = hash.match(/^#\/search\/(.*)$/))) await renderView(content, null, decodeURIComponent(match[1]), current);
+    else if ((match = hash.match(/^#\/search\/([^?]*)/))) await renderView(content, null, decodeURIComponent(match[1]), current);
     else if ((match = hash.match(/^#\/tickets\/(\d+)/))) await renderTicket(content, Number(match[1]), state);
     else if ((match = hash.match(/^#\/admin\/?(\w*)/))) await renderAdmin(content, match[1] || "integrations", state, current);
     else location.hash = "#/views/open";

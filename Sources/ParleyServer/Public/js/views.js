@@ -31,7 +31,7 @@ export async function renderView(content, viewID, query, current = () => true) {
   const sort = params.get("sort") || "-updated_at";
   const page = Math.max(1, Number(params.get("page")) || 1);
   const data = query
-    ? await get(`/api/v2/search?query=${encodeURIComponent(query)}`)
+    ? await get(`/api/v2/search?query=${encodeURIComponent(query)}&per_page=25&page=${page}`)
     : await get(`/api/v2/parley/views/${viewID}/tickets?per_page=25&page=${page}&sort=${encodeURIComponent(sort)}`);
   if (!current()) return;
   const tickets = data.tickets || data.results || [];
@@ -42,6 +42,7 @@ export async function renderView(content, viewID, query, current = () => true) {
     h("td", {}, "#" + ticket.id), h("td", {}, h("span", { class: `pill ${ticket.status}` }, ticket.status)),
     h("td", { class: "subject" }, h("a", { href: `#/tickets/${ticket.id}`, class: "ticket-link" }, ticket.subject || "(no subject)")),
     h("td", {}, ticket.via?.channel || ""), h("td", {}, windowBadge(ticket)), h("td", {}, formatTime(ticket.updated_at))));
+  const pageLink = (number) => query ? `#/search/${encodeURIComponent(query)}?page=${number}` : `#/views/${viewID}?sort=${sort}&page=${number}`;
   const sortLink = (label, key) => h("a", { href: `#/views/${viewID}?sort=${sort === "-" + key ? key : "-" + key}` },
     label + (sort === key ? " ↑" : sort === "-" + key ? " ↓" : ""));
   const sorted = (key) => sort === key ? "ascending" : sort === "-" + key ? "descending" : false;
@@ -54,8 +55,8 @@ export async function renderView(content, viewID, query, current = () => true) {
           h("th", { scope: "col" }, "Channel"), h("th", { scope: "col" }, "Window"),
           h("th", { scope: "col", "aria-sort": viewID && sorted("updated_at") }, viewID ? sortLink("Updated", "updated_at") : "Updated"))),
         h("tbody", {}, rows)),
-    viewID && (data.next_page || data.previous_page) ? h("p", { class: "row pager" },
-      data.previous_page ? h("a", { href: `#/views/${viewID}?sort=${sort}&page=${page - 1}`, id: "previous-page" }, "← Newer") : "",
+    data.next_page || data.previous_page ? h("p", { class: "row pager" },
+      data.previous_page ? h("a", { href: pageLink(page - 1), id: "previous-page" }, "← Newer") : "",
       ` Page ${page} of ${Math.ceil(data.count / 25)} (${data.count} tickets) `,
-      data.next_page ? h("a", { href: `#/views/${viewID}?sort=${sort}&page=${page + 1}`, id: "next-page" }, "Older →") : "") : "");
+      data.next_page ? h("a", { href: pageLink(page + 1), id: "next-page" }, "Older →") : "") : "");
 }
