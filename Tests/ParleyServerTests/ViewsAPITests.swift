@@ -119,6 +119,8 @@ struct ViewsAPITests {
             let last = try await parley.send(.GET, "/api/v2/search?query=parcel&per_page=2&page=3", as: .token(parley.agent))
             #expect(ids(last, "results") == [created[0]])
             #expect(last.json["next_page"] == .null && last.json["previous_page"]?.stringValue?.contains("page=2") == true)
+            let beyond = try await parley.send(.GET, "/api/v2/search?query=parcel&per_page=2&page=9", as: .token(parley.agent))
+            #expect(ids(beyond, "results") == [] && beyond.json["count"] == 5, "a page past the last still counts the matches")
             let oldest = try await parley.send(.GET, "/api/v2/search?query=parcel&sort_by=updated_at&sort_order=asc&per_page=2",
                                                as: .token(parley.agent))
             #expect(ids(oldest, "results") == [created[0], created[1]])

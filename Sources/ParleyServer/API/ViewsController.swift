@@ -98,39 +98,18 @@ struct ViewsController: RouteCollection {
         guard case .offset(let number, let perPage) = page.mode else {
             throw APIError.badRequest("search pages by page and per_page, not by cursor")
         }
-        let terms = SearchTerms(words)
-        let search = try FullTextSearch(req.db)
-        let fromComments = try await search.ids(.comments, matching: terms, limit: 200)
-        let fromSubjects = try await search.ids(.ticketSubjects, matching: terms, limit: 200)
-        var requesters = try await search.ids(.userNames, matching: terms, limit: 200)
-        if words.contains("@") {
-            requesters += try await UserModel.query(on: req.db).filter(\.$email == words.lowercased()).field(\.$id).all().compactMap(\.id)
-        }
-        let ids = fromSubjects + fromComments + (Int(words).map { [$0] } ?? [])
-        guard !ids.isEmpty || !requesters.isEmpty else {
-            return ["results": [], "count": 0, "next_page": .null, "previous_page": .null, "facets": .null]
-        }
-        // Only the lists that have ids: an empty one is `false` in SQL, and an OR with it made SQLite read every ticket.
-        let matching = TicketModel.query(on: req.db).group(.or) { either in
-            if !ids.isEmpty { either.filter(\.$id ~~ ids) }
-            if !requesters.isEmpty { either.filter(\.$requesterID ~~ requesters) }
-        }
-        let count = try await matching.copy().count()
-        // The page's ids first, then their rows: sorting whole rows took longer than reading them.
-        let direction: DatabaseQuery.Sort.Direction = page.descending ? .descending : .ascending
-        let newest = try await matching.sort(.string(page.sortName), direction).sort(\.$id, direction)
-            .range((number - 1) * perPage..<(number * perPage)).field(\.$id)
-            .plainRows(sqlite: { try $0.value("id", as: Int.self) }, models: { $0.id ?? 0 })
-        let rows = newest.isEmpty ? [] : try await TicketModel.query(on: req.db).filter(\.$id ~~ newest).ticketRows()
-        let position = Dictionary(uniqueKeysWithValues: newest.enumerated().map { ($1, $0) })
+        let found = try await TicketSearch(req.db).page(words, terms: SearchTerms(words), sortedBy: page.sortName,
+                                                        descending: page.descending, offset: (number - 1) * perPage, limit: perPage)
+        let rows = found.ids.isEmpty ? [] : try await TicketModel.query(on: req.db).filter(\.$id ~~ found.ids).ticketRows()
+        let position = Dictionary(uniqueKeysWithValues: found.ids.enumerated().map { ($1, $0) })
         let tickets = rows.sorted { position[$0.id, default: 0] < position[$1.id, default: 0] }
         let rendered = try await TicketPresenter(req: req).render(tickets).map { ticket -> JSONValue in
             var object = ticket.objectValue ?? [:]
             object["result_type"] = "ticket"
             return .object(object)
         }
-        return ["results": .array(rendered), "count": .int(count),
-                "next_page": number * perPage < count ? .string(req.pageLink(["page": "\(number + 1)", "per_page": "\(perPage)"])) : .null,
+        return ["results": .array(rendered), "count": .int(found.count),
+                "next_page": number * perPage < found.count ? .string(req.pageLink(["page": "\(number + 1)", "per_page": "\(perPage)"])) : .null,
                 "previous_page": number > 1 ? .string(req.pageLink(["page": "\(number - 1)", "per_page": "\(perPage)"])) : .null,
                 "facets": .null]
     }

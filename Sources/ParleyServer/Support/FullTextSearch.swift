@@ -39,31 +39,37 @@ struct FullTextSearch {
     let sql: SQLDatabase
 
     init(_ db: Database) throws {
-        let sql = try db.requireSQL()
+        self.init(sql: try db.requireSQL())
+    }
+
+    init(sql: SQLDatabase) {
         self.sql = sql
     }
 
     /// Up to `limit` ids (see `Source.resultColumn`) of rows of `source` holding every word of `terms`.
     func ids(_ source: Source, matching terms: SearchTerms, limit: Int) async throws -> [Int] {
         guard !terms.isEmpty else { return [] }
-        let query: SQLQueryString
+        return try await sql.raw(query(source, matching: terms, limit: limit)).all(decodingColumn: "found", as: Int.self)
+    }
+
+    /// The statement `ids` runs, its ids in the column `found`: on its own or as a subquery of a larger one.
+    func query(_ source: Source, matching terms: SearchTerms, limit: Int) -> SQLQueryString {
         if sql.isPostgreSQL {
-            query = """
+            return """
                 SELECT \(ident: source.resultColumn) AS found FROM \(ident: source.table)
                 WHERE to_tsvector('simple', COALESCE(\(ident: source.column), '')) @@ to_tsquery('simple', \(bind: terms.tsQuery))
                 LIMIT \(literal: limit)
                 """
         } else if source == .comments {
-            query = """
+            return """
                 SELECT ticket_id AS found FROM comments WHERE id IN (SELECT rowid FROM \(ident: source.ftsTable)
                 WHERE \(ident: source.ftsTable) MATCH \(bind: terms.fts5Query) ORDER BY rowid DESC LIMIT \(literal: limit))
                 """
         } else {
-            query = """
+            return """
                 SELECT rowid AS found FROM \(ident: source.ftsTable) WHERE \(ident: source.ftsTable) MATCH \(bind: terms.fts5Query)
                 ORDER BY rowid DESC LIMIT \(literal: limit)
                 """
         }
-        return try await sql.raw(query).all(decodingColumn: "found", as: Int.self)
     }
 }
