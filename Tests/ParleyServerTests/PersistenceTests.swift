@@ -30,6 +30,12 @@ struct PersistenceTests {
             if database.url == nil {
                 let mode = try await (app.db as! SQLDatabase).raw("PRAGMA journal_mode").first(decoding: [String: String].self)
                 #expect(mode?.values.first == "wal")
+                // The group commits' own connections sync each commit: an acknowledged webhook is never resent.
+                let writer = try #require(DatabaseSetup.writer(of: app, settings: app.parley.settings) as? SQLDatabase)
+                let sync = try await writer.raw("PRAGMA synchronous").first(decoding: [String: Int].self)
+                #expect(sync?.values.first == 2, "FULL")
+                let writerMode = try await writer.raw("PRAGMA journal_mode").first(decoding: [String: String].self)
+                #expect(writerMode?.values.first == "wal")
             }
         } catch {
             try? await app.asyncShutdown()
