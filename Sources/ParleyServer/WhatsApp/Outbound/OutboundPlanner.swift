@@ -13,7 +13,7 @@ struct OutboundPlanner {
     /// the INSERT carries it: an UPDATE less per reply. `plan` sets the same state when this was not called.
     func prepare(_ comment: CommentModel, ticket: TicketModel) {
         guard ticket.whatsappIntegrationID != nil, comment.isPublic else { return }
-        mark(comment, decision(for: comment, ticket: ticket))
+        mark(comment, decision(for: ticket, isTemplate: Self.template(of: comment) != nil))
     }
 
     /// Returns the audit events to add (a delivery failure when the window is closed).
@@ -21,8 +21,8 @@ struct OutboundPlanner {
         guard let integrationID = ticket.whatsappIntegrationID, comment.isPublic else { return [] }
         let problems = files.compactMap { OutboundFile.problem(fileName: $0.fileName, contentType: $0.contentType, size: $0.size) }
         guard problems.isEmpty else { throw APIError.invalid(["comment.uploads": problems]) }
-        let template = comment.metadataJSON["whatsapp"]?["template"]
-        let decision = decision(for: comment, ticket: ticket)
+        let template = Self.template(of: comment)
+        let decision = decision(for: ticket, isTemplate: template != nil)
         let commentID = try comment.requireID()
         mark(comment, decision)
         try await comment.saveDirectly(on: db)  // nothing to write when `prepare` set it already
@@ -47,9 +47,12 @@ struct OutboundPlanner {
         return events
     }
 
-    private func decision(for comment: CommentModel, ticket: TicketModel) -> ReplyDecision {
-        ReplyDecision.decide(window: ReplyWindow(lastEndUserMessageAt: ticket.lastEndUserMessageAt),
-                             isTemplate: comment.metadataJSON["whatsapp"]?["template"] != nil, now: now)
+    private static func template(of comment: CommentModel) -> JSONValue? {
+        comment.metadataJSON["whatsapp"]?["template"]
+    }
+
+    private func decision(for ticket: TicketModel, isTemplate: Bool) -> ReplyDecision {
+        ReplyDecision.decide(window: ReplyWindow(lastEndUserMessageAt: ticket.lastEndUserMessageAt), isTemplate: isTemplate, now: now)
     }
 
     private static func closedAt(_ decision: ReplyDecision) -> JSONValue {
