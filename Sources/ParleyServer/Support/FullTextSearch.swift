@@ -1,4 +1,3 @@
-import Fluent
 import ParleyCore
 import SQLKit
 
@@ -38,21 +37,8 @@ struct FullTextSearch {
 
     let sql: SQLDatabase
 
-    init(_ db: Database) throws {
-        self.init(sql: try db.requireSQL())
-    }
-
-    init(sql: SQLDatabase) {
-        self.sql = sql
-    }
-
-    /// Up to `limit` ids (see `Source.resultColumn`) of rows of `source` holding every word of `terms`.
-    func ids(_ source: Source, matching terms: SearchTerms, limit: Int) async throws -> [Int] {
-        guard !terms.isEmpty else { return [] }
-        return try await sql.raw(query(source, matching: terms, limit: limit)).all(decodingColumn: "found", as: Int.self)
-    }
-
-    /// The statement `ids` runs, its ids in the column `found`: on its own or as a subquery of a larger one.
+    /// Up to `limit` ids (see `Source.resultColumn`) of rows of `source` holding every word of `terms`, in the
+    /// column `found`: a subquery of `TicketSearch`'s statement.
     func query(_ source: Source, matching terms: SearchTerms, limit: Int) -> SQLQueryString {
         if sql.isPostgreSQL {
             return """
