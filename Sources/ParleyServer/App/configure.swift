@@ -44,6 +44,7 @@ public func configure(
     app.migrations.add(AddTicketCounts())
     app.migrations.add(AddSearchIndexes())
     app.migrations.add(DropInboundTicketID())
+    app.migrations.add(AddQueueIndexes())
     try await app.autoMigrate()
 
     app.sessions.use { _ in ParleySessionDriver() }

@@ -31,11 +31,21 @@ struct OutboundTests {
             // Answering marks the end user's message read on WhatsApp.
             let reads = try await OutboxModel.query(on: h.parley.app.db).filter(\.$kind == "read").all()
             #expect(reads.count == 1 && reads.first?.status == "sent", "\(reads.first?.status ?? "") \(reads.first?.lastError ?? "")")
+            // A message is marked read once: a second reply to it spends no call of the number's rate on it…
+            _ = try await h.reply(ticketID, "Found it, one moment")
+            try await h.flushOutbox()
+            #expect(try await OutboxModel.query(on: h.parley.app.db).filter(\.$kind == "read").count() == 1)
+            // …a new message from the end user is marked again.
+            _ = try await h.userSends(jane, ["type": "text", "text": "Thanks!"])
+            _ = try await h.reply(ticketID, "You're welcome")
+            try await h.flushOutbox()
+            let marks = try await OutboxModel.query(on: h.parley.app.db).filter(\.$kind == "read").sort(\.$id).all()
+            #expect(marks.count == 2 && marks.last?.status == "sent" && marks.first?.payload != marks.last?.payload)
             // Internal notes never leave Parley.
             _ = try await h.parley.send(.PUT, "/api/v2/tickets/\(ticketID)", as: .token(h.parley.agent),
                                         json: ["ticket": ["comment": ["body": "note to self", "public": false]]])
             try await h.flushOutbox()
-            #expect(await h.simulator.inbox(of: jane.bsuid).count == 1)
+            #expect(await h.simulator.inbox(of: jane.bsuid).count == 3, "the three replies, not the note")
         }
     }
 

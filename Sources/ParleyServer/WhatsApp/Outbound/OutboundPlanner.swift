@@ -74,7 +74,9 @@ struct OutboundPlanner {
         if comment.deliveryError != error { comment.deliveryError = error }
     }
 
-    /// Marks the end user's newest message read on WhatsApp, when the integration wants that.
+    /// Marks the end user's newest message read on WhatsApp, when the integration wants that and it is not marked
+    /// (or being marked) yet: each mark is a call that counts against the number's rate, and an agent's second
+    /// reply, or opening the ticket again, would spend one on a message already read.
     func queueMarkRead(ticket: TicketModel, integrationID: Int) async throws {
         guard let integration = try await WhatsAppIntegrationModel.findDirectly(integrationID, on: db), integration.markRead,
             let ticketID = ticket.id,
@@ -83,8 +85,11 @@ struct OutboundPlanner {
                 .sort(\.$createdAt, .descending).first(),
             let wamid = latest.externalMessageID
         else { return }
-        try await enqueue(kind: "read", payload: ["message_id": .string(wamid)], ticket: ticket,
-                          integrationID: integrationID, commentID: nil)
+        let payload: JSONValue = ["message_id": .string(wamid)]
+        let marked = try await OutboxModel.query(on: db).filter(\.$ticketID == ticketID).filter(\.$kind == "read")
+            .filter(\.$payload == payload.encodedString()).filter(\.$status != "failed").count()
+        guard marked == 0 else { return }
+        try await enqueue(kind: "read", payload: payload, ticket: ticket, integrationID: integrationID, commentID: nil)
     }
 
     private func enqueue(kind: String, payload: JSONValue, ticket: TicketModel, integrationID: Int, commentID: Int?) async throws {
