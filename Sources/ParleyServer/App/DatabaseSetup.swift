@@ -26,7 +26,10 @@ public enum DatabaseSetup {
     /// Where the group commits write: the writer's connections on SQLite, the pool on PostgreSQL.
     public static func writer(of app: Application, settings: ParleySettings) -> any Database {
         guard !settings.usesPostgres, let writers = app.writerDatabases else { return app.db }
-        return writers.database(logger: app.logger, on: app.eventLoopGroup.any())
+        // A batch's jobs go on where its statements' answers arrive, on the event loop it was given. `any()` kept the
+        // one the group commit's task runs on, which then did every batch's work (60 % of its samples against 19 %
+        // on the other, profiled during `--only outbound`); taking turns spreads them.
+        return writers.database(logger: app.logger, on: app.eventLoopGroup.next())
     }
 
     public static func prepare(_ db: Database, settings: ParleySettings) async throws {
