@@ -24,6 +24,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Tickets to seed for the reads scenario.") var seedTickets: Int?
     @Option(help: "Comments per seeded ticket.") var commentsPerTicket: Int?
     @Option(help: "Agent replies in the outbound scenario.") var replies: Int?
+    @Option(help: "Agents (API clients) replying at once in the outbound scenario (default 32).") var apiClients: Int?
     @Option(help: "Write the tables (Markdown) to this file as well.") var output: String?
     @Option(help: ArgumentHelp("Run only these scenarios (comma-separated: \(BenchScenario.allCases.map(\.rawValue).joined(separator: ", "))).",
                                valueName: "scenarios"))
@@ -39,6 +40,10 @@ struct BenchCommand: AsyncParsableCommand {
         if let seedTickets { settings.seedTickets = seedTickets }
         if let commentsPerTicket { settings.commentsPerTicket = commentsPerTicket }
         if let replies { settings.replies = replies }
+        if let apiClients {
+            guard apiClients > 0 else { throw ValidationError("--api-clients must be at least 1") }
+            settings.apiClients = apiClients
+        }
         if let only {
             var chosen = Set<BenchScenario>()
             for name in only.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {

@@ -46,7 +46,7 @@ extension BenchRun {
             RequestTemplate(method: "PUT", path: "/api/v2/tickets/\(id).json", headers: ["Authorization": api.authorization ?? ""],
                             body: #"{"ticket":{"comment":{"body":"Thanks for waiting, your order ships today (\#(label)).","public":true}}}"#)
         }
-        return LoadPlan(baseURL: parleyURL, work: .requests(templates), count: count, concurrency: max(1, settings.concurrency / 2),
+        return LoadPlan(baseURL: parleyURL, work: .requests(templates), count: count, concurrency: settings.apiClients,
                         timeLimitSeconds: 600)
     }
 

@@ -30,6 +30,8 @@ public struct BenchSettings: Sendable {
     public var ceilingSeconds = 3.0
     public var replyTickets = 500
     public var replies = 5_000
+    /// Agents (API clients) replying at once in the outbound scenario.
+    public var apiClients = 32
     public var limiterRate = 80
     public var limiterReplies = 800
     public var seedTickets = 1_000_000
@@ -55,6 +57,7 @@ public struct BenchSettings: Sendable {
         ceilingSeconds = 0.5
         replyTickets = 10
         replies = 40
+        apiClients = 4
         limiterRate = 20
         limiterReplies = 40
         seedTickets = 300
