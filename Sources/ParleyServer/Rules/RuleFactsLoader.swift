@@ -18,7 +18,7 @@ struct RuleFactsLoader {
             forwarded = incoming.comment.metadata?["whatsapp"]?["forwarded"]?.boolValue == true
         } else if ticket.whatsappIntegrationID != nil, let requesterID = ticket.requesterID, let ticketID = ticket.id,
             let last = try await CommentModel.query(on: db).filter(\.$ticketID == ticketID).filter(\.$authorID == requesterID)
-                .sort(\.$createdAt, .descending).first()
+                .sort(\.$createdAt, .descending).sort(\.$id, .descending).first()  // WhatsApp's times are whole seconds
         {
             forwarded = last.metadataJSON["whatsapp"]?["forwarded"]?.boolValue == true
         }

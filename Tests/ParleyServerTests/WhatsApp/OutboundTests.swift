@@ -40,7 +40,8 @@ struct OutboundTests {
             _ = try await h.reply(ticketID, "You're welcome")
             try await h.flushOutbox()
             let marks = try await OutboxModel.query(on: h.parley.app.db).filter(\.$kind == "read").sort(\.$id).all()
-            #expect(marks.count == 2 && marks.last?.status == "sent" && marks.first?.payload != marks.last?.payload)
+            #expect(marks.count == 2 && marks.last?.status == "sent" && marks.first?.payload != marks.last?.payload,
+                    "\(marks.map { ($0.payload, $0.status, $0.lastError ?? "") })")
             // Internal notes never leave Parley.
             _ = try await h.parley.send(.PUT, "/api/v2/tickets/\(ticketID)", as: .token(h.parley.agent),
                                         json: ["ticket": ["comment": ["body": "note to self", "public": false]]])

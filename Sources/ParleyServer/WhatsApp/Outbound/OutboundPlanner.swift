@@ -82,7 +82,7 @@ struct OutboundPlanner {
             let ticketID = ticket.id,
             let latest = try await CommentModel.query(on: db).filter(\.$ticketID == ticketID)
                 .filter(\.$authorID == ticket.requesterID).filter(\.$externalMessageID != nil)
-                .sort(\.$createdAt, .descending).first(),
+                .sort(\.$createdAt, .descending).sort(\.$id, .descending).first(),  // WhatsApp's times are whole seconds
             let wamid = latest.externalMessageID
         else { return }
         let payload: JSONValue = ["message_id": .string(wamid)]
