@@ -108,9 +108,9 @@ struct ViewsController: RouteCollection {
             object["result_type"] = "ticket"
             return .object(object)
         }
-        return ["results": .array(rendered), "count": .int(found.count),
-                "next_page": number * perPage < found.count ? .string(req.pageLink(["page": "\(number + 1)", "per_page": "\(perPage)"])) : .null,
-                "previous_page": number > 1 ? .string(req.pageLink(["page": "\(number - 1)", "per_page": "\(perPage)"])) : .null,
-                "facets": .null]
+        var envelope = req.offsetPage(number, perPage: perPage, count: found.count)
+        envelope["results"] = .array(rendered)
+        envelope["facets"] = .null
+        return .object(envelope)
     }
 }

@@ -24,14 +24,9 @@ struct Paginator<M: Model, Item> where M.IDValue == Int {
         case .offset(let number, let perPage):
             let count = if let counter { try await counter() } else { try await query.copy().count() }
             let items = try await read(sorted(query, descending: page.descending).range((number - 1) * perPage..<(number * perPage)))
-            let hasNext = number * perPage < count
-            return .object([
-                key: .array(try await render(items)),
-                "count": .int(count),
-                "next_page": hasNext ? .string(request.pageLink(["page": "\(number + 1)", "per_page": "\(perPage)"])) : .null,
-                "previous_page": number > 1
-                    ? .string(request.pageLink(["page": "\(number - 1)", "per_page": "\(perPage)"])) : .null,
-            ])
+            var envelope = request.offsetPage(number, perPage: perPage, count: count)
+            envelope[key] = .array(try await render(items))
+            return .object(envelope)
         case .cursor(let size, let after, let before):
             let backwards = before != nil
             let cursor = try (before ?? after).map(decodeCursor)

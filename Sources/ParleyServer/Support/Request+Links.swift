@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 import Vapor
 
 extension Request {
@@ -13,6 +14,15 @@ extension Request {
             .map { "\($0.key.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
             .joined(separator: "&")
         return baseURL + url.path + "?" + text
+    }
+
+    /// Zendesk's offset-page envelope around `count` items: the count and the links to the pages either side.
+    func offsetPage(_ number: Int, perPage: Int, count: Int) -> [String: JSONValue] {
+        [
+            "count": .int(count),
+            "next_page": number * perPage < count ? .string(pageLink(["page": "\(number + 1)", "per_page": "\(perPage)"])) : .null,
+            "previous_page": number > 1 ? .string(pageLink(["page": "\(number - 1)", "per_page": "\(perPage)"])) : .null,
+        ]
     }
 
     /// `scheme://host` as the client reached us, for absolute links in API output.
