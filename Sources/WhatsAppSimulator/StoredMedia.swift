@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WhatsAppCloud
 
 /// A media file held by the simulator: uploaded by the business, or sent by a simulated user.
 public struct StoredMedia: Sendable {
@@ -16,6 +17,6 @@ public struct StoredMedia: Sendable {
         self.mimeType = mimeType
         self.fileName = fileName
         self.createdAt = createdAt
-        self.sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        self.sha256 = SHA256.hash(data: data).hexDigits
     }
 }

@@ -1,5 +1,5 @@
 /// One entry of a ticket's event log. `data` holds the type-specific fields (a comment id, an error code…).
-public struct AuditEvent: Sendable, Equatable, Codable {
+public struct AuditEvent: Sendable, Equatable {
     public var type: AuditEventType
     public var fieldName: String?
     public var value: JSONValue?

@@ -39,6 +39,8 @@ public struct ParleyServices: Sendable {
     let writeGate: WriteGate
     /// The active triggers, kept between ticket updates on SQLite.
     let triggers: ActiveTriggersCache
+    /// The connected numbers, kept between webhooks on SQLite.
+    let integrations: KnownIntegrations
     /// Webhooks' writes, committed in groups on SQLite.
     let inboundCommits: GroupCommit<InboundService.Summary>
     /// Tickets created and updated through the API, committed in groups on SQLite.

@@ -24,6 +24,7 @@ public func configure(
         settings: settings, clock: clock,
         files: AttachmentStore(root: settings.attachmentsDirectory, threadPool: app.threadPool), graph: graph,
         writeGate: writeGate, triggers: ActiveTriggersCache(enabled: !settings.usesPostgres),
+        integrations: KnownIntegrations(enabled: !settings.usesPostgres),
         inboundCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: writer),
         ticketCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: writer),
         outboxCommits: GroupCommit(enabled: !settings.usesPostgres, gate: writeGate, database: writer),

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WhatsAppCloud
 import NIOPosix
 
 /// Files on disk, addressed by the SHA-256 of their content (`ab/cd/abcd…`), so a file sent twice is stored once
@@ -9,7 +10,7 @@ struct AttachmentStore: Sendable {
     let threadPool: NIOThreadPool
 
     static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: data).hexDigits
     }
 
     func path(for sha256: String) -> String {

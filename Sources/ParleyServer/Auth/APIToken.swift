@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WhatsAppCloud
 
 /// API token text and its stored form.
 enum APIToken {
@@ -12,7 +13,7 @@ enum APIToken {
 
     /// Tokens are long and random, so a plain SHA-256 is enough to keep them unusable if the database leaks.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexDigits
     }
 
     /// What admins see to tell tokens apart.

@@ -28,7 +28,7 @@ final class AuditModel: Model, @unchecked Sendable {
     }
 
     var events: [AuditEvent] {
-        get { (try? JSONDecoder().decode([AuditEvent].self, from: Data(eventsJSON.utf8))) ?? [] }
-        set { eventsJSON = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("[]".utf8), as: UTF8.self) }
+        get { AuditEvent.events(storedText: eventsJSON) }
+        set { eventsJSON = AuditEvent.storedText(newValue) }
     }
 }

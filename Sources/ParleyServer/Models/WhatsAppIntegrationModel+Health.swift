@@ -4,9 +4,9 @@ import Foundation
 extension WhatsAppIntegrationModel {
     /// Records a permanent error of the number (an expired or revoked token, a policy block…), which stops
     /// every send and download of it until an admin acts: the admin page shows `error` and when it happened.
-    func markUnhealthy(_ error: String, at now: Date, on db: Database) async throws {
-        healthError = error
-        healthErrorAt = now
-        try await save(on: db)
+    /// Written by id, leaving this model as read: webhooks share the integrations they route by (`KnownIntegrations`).
+    func markUnhealthy(_ error: String, at now: Date, on db: any Database) async throws {
+        try await WhatsAppIntegrationModel.query(on: db).filter(\.$id == requireID())
+            .set(\.$healthError, to: error).set(\.$healthErrorAt, to: now).update()
     }
 }

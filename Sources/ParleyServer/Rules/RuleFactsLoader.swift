@@ -34,7 +34,7 @@ struct RuleFactsLoader {
     func activeTriggers(cache: ActiveTriggersCache?) async throws -> [TriggerCycle.Trigger] {
         let load = { try await activeRules("trigger").map(\.trigger) }
         guard let cache else { return try await load() }
-        return try await cache.triggers(load: load)
+        return try await cache.value(load: load)
     }
 
     func activeRules(_ kind: String) async throws -> [RuleModel] {

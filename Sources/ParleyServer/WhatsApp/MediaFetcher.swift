@@ -116,7 +116,7 @@ final class MediaFetcher: Sendable {
         guard let expected, !expected.isEmpty else { return true }
         if expected.lowercased() == hex { return true }
         guard let bytes = Data(base64Encoded: expected) else { return false }
-        return bytes.map { String(format: "%02x", $0) }.joined() == hex
+        return bytes.hexDigits == hex
     }
 
     enum MediaFailure: Error {

@@ -44,10 +44,7 @@ struct WebhookController: RouteCollection {
         }
         let phoneIDs = WebhookParser.phoneNumberIDs(in: document)
         let wabaIDs = Set((document["entry"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
-        let integrations = try await WhatsAppIntegrationModel.query(on: req.db).group(.or) { either in
-            either.filter(\.$phoneNumberID ~~ Array(phoneIDs))
-            if phoneIDs.isEmpty { either.filter(\.$wabaID ~~ Array(wabaIDs)) }
-        }.allReadingRowsDirectly()
+        let integrations = try await req.parley.integrations.routing(phoneNumberIDs: phoneIDs, wabaIDs: wabaIDs, on: req.db)
         guard !integrations.isEmpty else {
             // Unknown number: answer 200 so Meta stops retrying; store nothing.
             req.logger.warning("webhook for an unknown phone number id", metadata: ["phone_number_ids": "\(phoneIDs.sorted())"])

@@ -38,7 +38,7 @@ struct WhatsAppIntegrationsController: RouteCollection {
         integration.createdAt = now
         try await apply(&body, to: integration, creating: true, on: req)
         integration.updatedAt = now
-        try await integration.create(on: req.db)
+        try await req.parley.integrations.forgetting { try await integration.create(on: req.db) }
         req.logger.info("WhatsApp integration connected", metadata: ["integration_id": "\(integration.id ?? 0)"])
         return JSONValue.object(["integration": integration.json(baseURL: req.baseURL)]).response(status: .created)
     }
@@ -48,12 +48,13 @@ struct WhatsAppIntegrationsController: RouteCollection {
         var body = try RequestBody(req, root: "integration", known: Self.knownFields)
         try await apply(&body, to: integration, creating: false, on: req)
         integration.updatedAt = req.parley.clock.now
-        try await integration.save(on: req.db)
+        try await req.parley.integrations.forgetting { try await integration.save(on: req.db) }
         return ["integration": integration.json(baseURL: req.baseURL)]
     }
 
     func delete(req: Request) async throws -> Response {
-        try await Self.find(req).delete(on: req.db)
+        let integration = try await Self.find(req)
+        try await req.parley.integrations.forgetting { try await integration.delete(on: req.db) }
         return Response(status: .noContent)
     }
 

@@ -8,7 +8,7 @@ public enum SignatureVerifier {
 
     public static func signature(for body: Data, secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + mac.hexDigits
     }
 
     /// Constant-time check, so the time taken does not reveal how much of a forged signature was right.

@@ -9,20 +9,7 @@ struct LatestTicketTests {
     @Test func theNewestOfThisRequesterOnThisNumber() async throws {
         try await TestApp.with { parley in
             let db = parley.app.db
-            let integration = WhatsAppIntegrationModel()
-            integration.name = "Support"
-            integration.phoneNumberID = "1001"
-            integration.wabaID = "2001"
-            integration.displayNumber = "+351 210 000 000"
-            integration.accessToken = "token"
-            integration.appSecret = "secret"
-            integration.verifyToken = "verify"
-            integration.maskCreditCardNumbers = true
-            integration.templatesEnabled = false
-            integration.markRead = false
-            integration.createdAt = Date()
-            integration.updatedAt = Date()
-            try await integration.create(on: db)
+            let integration = try await WhatsAppIntegrationModel.connected(phoneNumberID: "1001", wabaID: "2001", appSecret: "secret", on: db)
             let integrationID = try integration.requireID()
             var made: [Int] = []
             for (requester, onNumber) in [(parley.endUser.id, true), (parley.endUser.id, true), (parley.agent.id, true), (parley.endUser.id, false)] {
