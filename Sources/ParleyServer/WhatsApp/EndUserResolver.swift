@@ -12,16 +12,40 @@ struct EndUserResolver {
 
     static func phoneIdentity(_ digits: String) -> String { "+" + digits.filter(\.isNumber) }
 
+    /// The person's newest ticket on a number, as far as the look-up that found them tells.
+    enum NewestTicket {
+        case ticket(TicketModel)
+        case absent
+        /// The look-up did not read it (PostgreSQL, or no number asked about).
+        case notRead
+    }
+
+    /// Who holds an identity, with all of their identities.
+    struct Owner {
+        let user: UserModel?
+        let identities: [UserIdentityModel]
+        let newestTicket: NewestTicket
+    }
+
     func resolve(bsuid: String?, phone: String?, username: String?, name: String?) async throws -> UserModel {
+        try await resolve(bsuid: bsuid, phone: phone, username: username, name: name, newestTicketOn: nil).user
+    }
+
+    /// The person, and with `integrationID` their newest ticket on that number where the look-up read it too.
+    func resolve(bsuid: String?, phone: String?, username: String?, name: String?, newestTicketOn integrationID: Int?)
+        async throws -> (user: UserModel, newestTicket: NewestTicket)
+    {
         let phoneValue = phone.flatMap { $0.isEmpty ? nil : EndUserResolver.phoneIdentity($0) }
         // Each look-up brings every identity of the user too: most messages come from someone fully known, whose
         // identities then need no query each.
         var (user, mine): (UserModel?, [UserIdentityModel]) = (nil, [])
+        var newest = NewestTicket.notRead
         // Identities looked up and held by nobody: adding them needs no second look.
         var free: Set<String> = []
         for (type, value) in [(IdentityType.whatsappBSUID, bsuid), (.phoneNumber, phoneValue), (.whatsappUsername, username)] {
             guard user == nil, let value else { continue }
-            (user, mine) = try await ownerWithIdentities(of: type, value)
+            let owner = try await ownerWithIdentities(of: type, value, newestTicketOn: integrationID)
+            (user, mine, newest) = (owner.user, owner.identities, owner.newestTicket)
             if user == nil { free.insert(type.rawValue + ":" + value) }
         }
 
@@ -37,6 +61,8 @@ struct EndUserResolver {
             found = UserModel(name: name ?? username ?? phoneValue ?? "WhatsApp user", email: nil, phone: phoneValue,
                               role: .endUser, now: now)
             try await found.createDirectly(on: db)
+            // Someone seen for the first time has no ticket yet.
+            if integrationID != nil { newest = .absent }
         }
         let userID = try found.requireID()
         if let bsuid { try await ensure(.whatsappBSUID, bsuid, for: userID, mine: &mine, free: free) }
@@ -48,13 +74,16 @@ struct EndUserResolver {
             }
         }
         if let username { try await replace(.whatsappUsername, with: username, for: userID, mine: &mine, free: free) }
-        return found
+        return (found, newest)
     }
 
     /// The user holding this identity and all of their identities, in one query.
-    private func ownerWithIdentities(of type: IdentityType, _ value: String) async throws -> (UserModel?, [UserIdentityModel]) {
-        if let sqlite = db as? any SQLiteDatabase { return try await ownerWithIdentities(of: type, value, on: sqlite) }
-        return try await ownerWithIdentitiesThroughFluent(of: type, value)
+    private func ownerWithIdentities(of type: IdentityType, _ value: String, newestTicketOn integrationID: Int?) async throws -> Owner {
+        if let sqlite = db as? any SQLiteDatabase {
+            return try await ownerWithIdentities(of: type, value, newestTicketOn: integrationID, on: sqlite)
+        }
+        let (user, identities) = try await ownerWithIdentitiesThroughFluent(of: type, value)
+        return Owner(user: user, identities: identities, newestTicket: .notRead)
     }
 
     /// The same query built by Fluent (PostgreSQL).

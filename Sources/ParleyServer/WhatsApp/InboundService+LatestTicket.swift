@@ -18,4 +18,13 @@ extension InboundService {
         else { return nil }
         return try TicketModel.read(from: row)
     }
+
+    /// The ticket as the look-up that found the person read it, else read now.
+    func latestTicket(_ known: EndUserResolver.NewestTicket, of requesterID: Int, on integrationID: Int) async throws -> TicketModel? {
+        switch known {
+        case .ticket(let ticket): ticket
+        case .absent: nil
+        case .notRead: try await latestTicket(of: requesterID, on: integrationID)
+        }
+    }
 }

@@ -135,17 +135,19 @@ struct InboundService {
                 try await inbound.systemNotice(message, contact: contact, resolver: resolver)
                 return (0, nil)
             default:
-                let user = try await resolver.resolve(
+                let (user, newest) = try await resolver.resolve(
                     bsuid: message.fromUserID ?? contact?.userID, phone: message.from ?? contact?.waID,
-                    username: contact?.profile?.username, name: contact?.profile?.name)
-                let result = try await inbound.addToConversation(message, from: user, redactions: redactions, integration: integration)
+                    username: contact?.profile?.username, name: contact?.profile?.name, newestTicketOn: try integration.requireID())
+                let result = try await inbound.addToConversation(
+                    message, from: user, newest: newest, redactions: redactions, integration: integration)
                 return (result.queuedMedia, result.ticket.id)
             }
         }
     }
 
     private func addToConversation(
-        _ message: InboundMessage, from user: UserModel, redactions: Int, integration: WhatsAppIntegrationModel
+        _ message: InboundMessage, from user: UserModel, newest: EndUserResolver.NewestTicket, redactions: Int,
+        integration: WhatsAppIntegrationModel
     ) async throws -> (ticket: TicketModel, queuedMedia: Int) {
         let quoted = try await quotedComment(message.context?.id)
         let content = MessageContent(message, quoted: quoted)
@@ -167,7 +169,7 @@ struct InboundService {
             ticket.$whatsappIntegrationID.change(to: integrationID)
         }
         let service = TicketService(db: db, now: now, triggers: triggers)
-        let latest = try await latestTicket(of: try user.requireID(), on: integrationID)
+        let latest = try await latestTicket(newest, of: try user.requireID(), on: integrationID)
         let result: TicketService.Result
         if let latest, latest.status != TicketStatus.closed.rawValue {
             var update = TicketUpdate()
@@ -337,14 +339,16 @@ struct InboundService {
             // A call the business placed (from another app on the number) is not the end user trying to reach us.
             guard call.direction?.uppercased() != "BUSINESS_INITIATED" else { return }
             let inbound = InboundService(db: db, now: now, logger: logger, triggers: triggers)
-            let user = try await EndUserResolver(db: db, now: now).resolve(
+            let (user, newest) = try await EndUserResolver(db: db, now: now).resolve(
                 bsuid: contact?.userID, phone: call.from ?? contact?.waID, username: contact?.profile?.username,
-                name: contact?.profile?.name)
-            try await inbound.recordCallAttempt(call, from: user, integration: integration)
+                name: contact?.profile?.name, newestTicketOn: try integration.requireID())
+            try await inbound.recordCallAttempt(call, from: user, newest: newest, integration: integration)
         }
     }
 
-    private func recordCallAttempt(_ call: CallEvent, from user: UserModel, integration: WhatsAppIntegrationModel) async throws {
+    private func recordCallAttempt(
+        _ call: CallEvent, from user: UserModel, newest: EndUserResolver.NewestTicket, integration: WhatsAppIntegrationModel
+    ) async throws {
         let integrationID = try integration.requireID()
         var note = NewComment(
             body: "📞 \(user.name) tried to call on WhatsApp. Calls are not supported on this channel, so nobody was rung; reply in writing.",
@@ -355,7 +359,7 @@ struct InboundService {
             "at": .string((call.at ?? now).iso8601),
         ])
         let service = TicketService(db: db, now: now, triggers: triggers)
-        let latest = try await latestTicket(of: try user.requireID(), on: integrationID)
+        let latest = try await latestTicket(newest, of: try user.requireID(), on: integrationID)
         if let latest, latest.status != TicketStatus.closed.rawValue {
             var update = TicketUpdate()
             update.comment = note

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import ParleyCore
 @testable import ParleyServer
 import Testing
 
@@ -31,6 +32,29 @@ struct LatestTicketTests {
             let fluent = try #require(try await TicketModel.find(made[1], on: db))
             #expect(try encodedFields([latest]) == encodedFields([fluent]))
             #expect(try await inbound.latestTicket(of: parley.admin.id, on: integrationID) == nil)
+
+            // The look-up that finds the person by an identity brings the same ticket along (SQLite, in one query).
+            let resolver = EndUserResolver(db: db, now: Date())
+            let identity = UserIdentityModel(userID: parley.endUser.id, type: IdentityType.whatsappBSUID.rawValue, value: "PT.req",
+                                             primary: true, now: Date())
+            try await identity.create(on: db)
+            let found = try await resolver.resolve(bsuid: "PT.req", phone: nil, username: nil, name: nil, newestTicketOn: integrationID)
+            #expect(found.user.id == parley.endUser.id)
+            if TestDatabase.postgresServer == nil {
+                guard case .ticket(let along) = found.newestTicket else { Issue.record("not read along: \(found.newestTicket)"); return }
+                #expect(try encodedFields([along]) == encodedFields([fluent]))
+            } else {
+                guard case .notRead = found.newestTicket else { Issue.record("PostgreSQL reads it on its own"); return }
+            }
+            let other = try await WhatsAppIntegrationModel.connected(phoneNumberID: "1002", wabaID: "2001", appSecret: "secret", on: db)
+            let elsewhere = try await resolver.resolve(bsuid: "PT.req", phone: nil, username: nil, name: nil,
+                                                       newestTicketOn: try other.requireID())
+            #expect(try await inbound.latestTicket(elsewhere.newestTicket, of: parley.endUser.id, on: try other.requireID()) == nil,
+                    "no ticket on the other number")
+            if TestDatabase.postgresServer == nil, case .ticket = elsewhere.newestTicket { Issue.record("a ticket of another number") }
+            let newcomer = try await resolver.resolve(bsuid: "PT.new", phone: "351933333333", username: nil, name: "New",
+                                                      newestTicketOn: integrationID)
+            guard case .absent = newcomer.newestTicket else { Issue.record("someone new has no ticket: \(newcomer.newestTicket)"); return }
         }
     }
 }
