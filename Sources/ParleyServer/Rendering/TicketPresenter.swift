@@ -33,9 +33,8 @@ struct TicketPresenter {
             for row in rows where shown.contains(row.type) { identities[row.user, default: [:]][row.type] = row.value }
         }
         let integrationIDs = Array(Set(tickets.compactMap(\.whatsappIntegrationID)))
-        let templatesOn = integrationIDs.isEmpty ? [] : try await WhatsAppIntegrationModel.query(on: req.db)
-            .filter(\.$id ~~ integrationIDs).filter(\.$templatesEnabled == true).field(\.$id)
-            .plainRows(sqlite: { try $0.value("id", as: Int.self) }, models: { $0.id ?? 0 })
+        let templatesOn = try await req.parley.integrations.withIDs(Set(integrationIDs), on: req.db)
+            .filter(\.templatesEnabled).compactMap(\.id)
         // Only a closed ticket can have follow-ups (a message after it was closed opens one).
         let closedIDs = tickets.filter { $0.status == TicketStatus.closed.rawValue }.map(\.id)
         var followUps: [Int: [Int]] = [:]

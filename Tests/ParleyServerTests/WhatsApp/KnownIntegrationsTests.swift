@@ -34,6 +34,25 @@ struct KnownIntegrationsTests {
         }
     }
 
+    @Test func aTicketShowsTheNumbersTemplateSettingAsJustSaved() async throws {
+        try await ChannelHarness.with { h in
+            #expect(try await h.post(WebhookSecurityTests.textWebhook(id: "wamid.k6")).status == .ok)
+            let ticketID = try #require(try await h.tickets().last?["id"]?.intValue)
+            let shown = {
+                try await h.parley.send(.GET, "/api/v2/tickets/\(ticketID)", as: .token(h.parley.agent))
+                    .json["ticket"]?["whatsapp"]?["templates_enabled"]?.boolValue
+            }
+            let before = try #require(try await shown())
+            for enabled in [!before, before] {
+                let changed = try await h.parley.send(
+                    .PUT, "/api/v2/channels/whatsapp/integrations/\(h.integrationID)", as: .token(h.parley.admin),
+                    json: ["integration": ["templates_enabled": .bool(enabled)]])
+                #expect(changed.status == .ok, "\(changed.text)")
+                #expect(try await shown() == enabled)
+            }
+        }
+    }
+
     @Test func aNumberConnectedOutsideTheAPIIsFoundAndADeletedOneIgnored() async throws {
         try await ChannelHarness.with { h in
             #expect(try await h.post(WebhookSecurityTests.textWebhook(id: "wamid.k3")).status == .ok)

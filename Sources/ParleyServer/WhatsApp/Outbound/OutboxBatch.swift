@@ -13,10 +13,9 @@ struct OutboxBatch: Sendable {
 
     static let empty = OutboxBatch(integrations: [:], tickets: [:], commentIDs: [], recipients: [:])
 
-    static func load(for rows: [OutboxModel], on db: Database) async throws -> OutboxBatch {
+    static func load(for rows: [OutboxModel], integrations known: KnownIntegrations, on db: Database) async throws -> OutboxBatch {
         guard !rows.isEmpty else { return .empty }
-        let integrationIDs = Array(Set(rows.map(\.integrationID)))
-        let integrations = try await WhatsAppIntegrationModel.query(on: db).filter(\.$id ~~ integrationIDs).all()
+        let integrations = try await known.withIDs(Set(rows.map(\.integrationID)), on: db)
         let messageRows = rows.filter { $0.kind != "read" }
         let ticketIDs = Array(Set(messageRows.map(\.ticketID)))
         let tickets = ticketIDs.isEmpty ? [] : try await TicketModel.query(on: db).filter(\.$id ~~ ticketIDs).all()

@@ -62,7 +62,7 @@ final class OutboxWorker: Sendable {
         let claimed = try await claim(limit: limit)
         guard !claimed.isEmpty else { return 0 }
         // Unread (a failed query), each row looks up what it needs itself, and a failure there is retried.
-        let batch = (try? await OutboxBatch.load(for: claimed, on: db)) ?? .empty
+        let batch = (try? await OutboxBatch.load(for: claimed, integrations: parley.integrations, on: db)) ?? .empty
         // Rows of one comment must stay in order, so each ticket's rows go one after another.
         let byTicket = Dictionary(grouping: claimed, by: \.ticketID).values.map { $0.sorted { ($0.id ?? 0) < ($1.id ?? 0) } }
         let sent = await withTaskGroup(of: [SentPart].self) { group -> [SentPart] in
