@@ -61,8 +61,8 @@ struct TicketsController: RouteCollection {
             parsed.update.requesterID = found.id
         }
         let update = parsed.update
-        let result = try await req.parley.ticketCommits.run { [triggers = req.parley.triggers] db in
-            try await TicketService(db: db, now: now, triggers: triggers).create(update, by: user.actor, via: .api)
+        let result = try await req.parley.ticketCommits.run { [parley = req.parley] db in
+            try await parley.tickets(on: db, now: now).create(update, by: user.actor, via: .api)
         }
         req.logger.info("ticket created", metadata: ["ticket_id": "\(result.ticket.id ?? 0)"])
         Self.announce(result, req: req)
@@ -82,8 +82,8 @@ struct TicketsController: RouteCollection {
         let update = parsed.update
         // Updates of other tickets share the commit side by side; uploads are claimed by one comment only.
         let keys = Set(["ticket:\(id)"] + (update.comment?.uploadTokens ?? []).map { "upload:" + $0 })
-        let result = try await req.parley.ticketCommits.run(keys: keys) { [triggers = req.parley.triggers] db in
-            try await TicketService(db: db, now: now, triggers: triggers).update(ticketID: id, update, by: user.actor, via: .api)
+        let result = try await req.parley.ticketCommits.run(keys: keys) { [parley = req.parley] db in
+            try await parley.tickets(on: db, now: now).update(ticketID: id, update, by: user.actor, via: .api)
         }
         Self.announce(result, req: req)
         return try await Self.ticketWithAudit(result, req: req)

@@ -64,7 +64,7 @@ final class AutomationRunner: Sendable {
                     let effects = RuleEngine.apply(automation.actions, in: context)
                     let ticketID = try ticket.requireID()
                     let result = try await parley.writeGate.run { [db] in
-                        try await TicketService(db: db, now: now, triggers: parley.triggers)
+                        try await parley.tickets(on: db, now: now)
                             .applyRule(effects, ticketID: ticketID, rule: (kind: "automation", id: automation.id ?? 0, title: automation.title))
                     }
                     ticket = result.ticket

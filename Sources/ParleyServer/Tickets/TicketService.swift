@@ -12,6 +12,8 @@ struct TicketService {
     var runTriggers = true
     /// Where the active triggers are kept between updates (none: read them each time).
     var triggers: ActiveTriggersCache?
+    /// Where the connected numbers are kept (none: a reply reads its number each time).
+    var integrations: KnownIntegrations?
 
     struct Result: Sendable {
         let ticket: TicketModel
@@ -32,7 +34,7 @@ struct TicketService {
         extraEvents: [AuditEvent] = [], prepare: @escaping @Sendable (TicketModel) -> Void = { _ in }
     ) async throws -> Result {
         try await db.transaction { db in
-            let service = TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
+            let service = inside(db)
             try await service.checkReferences(request, actor: actor)
             let outcome = try TicketWorkflow.create(request, by: actor, now: now)
             let ticket = TicketModel()
@@ -59,7 +61,7 @@ struct TicketService {
     ) async throws -> Result {
         try await db.transaction { db in
             guard let ticket = try await TicketModel.findDirectly(ticketID, on: db) else { throw APIError.notFound() }
-            return try await TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
+            return try await inside(db)
                 .update(ticket, request, by: actor, via: via, extraEvents: extraEvents, prepare: prepare)
         }
     }
@@ -70,7 +72,7 @@ struct TicketService {
         prepare: @escaping @Sendable (TicketModel) -> Void = { _ in }
     ) async throws -> Result {
         try await db.transaction { db in
-            let service = TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
+            let service = inside(db)
             try await service.checkReferences(request, actor: actor)
             let before = ticket.snapshot
             let outcome = try TicketWorkflow.update(before, with: request, by: actor, now: now)
@@ -86,10 +88,15 @@ struct TicketService {
         }
     }
 
+    /// The same service on the transaction `db`.
+    private func inside(_ db: any Database) -> TicketService {
+        TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers, integrations: integrations)
+    }
+
     /// A fired automation's effects, recorded like any update (and triggers run on it too).
     func applyRule(_ effects: RuleEffects, ticketID: Int, rule: (kind: String, id: Int, title: String)) async throws -> Result {
         try await db.transaction { db in
-            let service = TicketService(db: db, now: now, runTriggers: runTriggers, triggers: triggers)
+            let service = inside(db)
             guard let ticket = try await TicketModel.findDirectly(ticketID, on: db) else { throw APIError.notFound() }
             let before = ticket.snapshot
             let (events, comments) = try await RuleApplier(db: db, now: now).apply(effects, to: ticket, rule: rule)
@@ -177,7 +184,7 @@ struct TicketService {
             // Public replies on a WhatsApp ticket go out to the end user (never what the end user sent us).
             let outgoing = ticket.whatsappIntegrationID != nil && newComment.isPublic && newComment.channelMessageID == nil
                 && (authorID == nil || authorID != ticket.requesterID)
-            let planner = OutboundPlanner(db: db, now: now)
+            let planner = OutboundPlanner(db: db, now: now, integrations: integrations)
             if outgoing { planner.prepare(comment, ticket: ticket) }
             try await comment.createDirectly(on: db)
             let files = try await claimUploads(newComment.uploadTokens, comment: comment)

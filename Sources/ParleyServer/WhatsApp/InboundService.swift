@@ -12,6 +12,8 @@ struct InboundService {
     let now: Date
     let logger: Logger
     var triggers: ActiveTriggersCache?
+    /// Where the connected numbers are kept, for the replies triggers write (none: read each time).
+    var integrations: KnownIntegrations?
 
     struct Summary: Sendable, Equatable {
         var stored = 0
@@ -116,7 +118,7 @@ struct InboundService {
                 try await db.lockUntilCommit("conversation:\(integration.id ?? 0):\(sender)")
             }
             let entry = try await claim(wamid, kind: message.type, integration: integration, on: db)
-            let inbound = InboundService(db: db, now: now, logger: logger, triggers: triggers)
+            let inbound = InboundService(db: db, now: now, logger: logger, triggers: triggers, integrations: integrations)
             if message.groupID != nil {
                 // Group chats are out of scope: recorded in the ledger, never threaded into tickets.
                 entry.kind = "group"
@@ -168,7 +170,7 @@ struct InboundService {
             ticket.lastEndUserMessageAt = max(ticket.lastEndUserMessageAt ?? sentAt, sentAt)
             ticket.$whatsappIntegrationID.change(to: integrationID)
         }
-        let service = TicketService(db: db, now: now, triggers: triggers)
+        let service = TicketService(db: db, now: now, triggers: triggers, integrations: integrations)
         let latest = try await latestTicket(newest, of: try user.requireID(), on: integrationID)
         let result: TicketService.Result
         if let latest, latest.status != TicketStatus.closed.rawValue {
@@ -338,7 +340,7 @@ struct InboundService {
             guard call.event == nil || call.event == "connect" else { return }
             // A call the business placed (from another app on the number) is not the end user trying to reach us.
             guard call.direction?.uppercased() != "BUSINESS_INITIATED" else { return }
-            let inbound = InboundService(db: db, now: now, logger: logger, triggers: triggers)
+            let inbound = InboundService(db: db, now: now, logger: logger, triggers: triggers, integrations: integrations)
             let (user, newest) = try await EndUserResolver(db: db, now: now).resolve(
                 bsuid: contact?.userID, phone: call.from ?? contact?.waID, username: contact?.profile?.username,
                 name: contact?.profile?.name, newestTicketOn: try integration.requireID())
@@ -358,7 +360,7 @@ struct InboundService {
             "event": "call_attempt", "call_id": .string(call.id), "answered": false,
             "at": .string((call.at ?? now).iso8601),
         ])
-        let service = TicketService(db: db, now: now, triggers: triggers)
+        let service = TicketService(db: db, now: now, triggers: triggers, integrations: integrations)
         let latest = try await latestTicket(newest, of: try user.requireID(), on: integrationID)
         if let latest, latest.status != TicketStatus.closed.rawValue {
             var update = TicketUpdate()

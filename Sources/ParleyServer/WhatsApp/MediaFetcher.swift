@@ -55,7 +55,7 @@ final class MediaFetcher: Sendable {
     private func download(_ attachment: AttachmentModel) async {
         do {
             guard let integrationID = attachment.mediaIntegrationID, let mediaID = attachment.mediaID,
-                let integration = try await WhatsAppIntegrationModel.find(integrationID, on: application.db)
+                let integration = try await application.parley.integrations.withIDs([integrationID], on: application.db).first
             else { throw MediaFailure.permanent("the WhatsApp integration is gone") }
             let info = try await graph.mediaInfo(id: mediaID, token: integration.accessToken)
             let limit = MessageContent.sizeLimit(for: attachment.mediaKind ?? "document")
@@ -104,8 +104,8 @@ final class MediaFetcher: Sendable {
         let now = self.now
         _ = try? await application.parley.writeGate.run { [db = application.db] in
             try await attachment.save(on: db)
-            if unhealthy, let id = attachment.mediaIntegrationID, let integration = try await WhatsAppIntegrationModel.find(id, on: db) {
-                try await integration.markUnhealthy("Media download refused: \(reason)", at: now, on: db)
+            if unhealthy, let id = attachment.mediaIntegrationID {
+                try await WhatsAppIntegrationModel.markUnhealthy(integrationID: id, "Media download refused: \(reason)", at: now, on: db)
             }
         }
         application.parley.metrics.countMediaDownload(attachment.mediaStatus == "failed" ? .failed : .retry)

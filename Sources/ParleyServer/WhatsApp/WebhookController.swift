@@ -64,9 +64,10 @@ struct WebhookController: RouteCollection {
             throw APIError.badRequest("The webhook body is not a WhatsApp webhook: it has no entry array")
         }
         let now = req.parley.clock.now
-        let (logger, triggers) = (req.logger, req.parley.triggers)
+        let (logger, parley) = (req.logger, req.parley)
         let summary = try await req.parley.inboundCommits.run(keys: InboundService.conversationKeys(events)) { db in
-            try await InboundService(db: db, now: now, logger: logger, triggers: triggers).process(events, integrations: integrations)
+            try await InboundService(db: db, now: now, logger: logger, triggers: parley.triggers, integrations: parley.integrations)
+                .process(events, integrations: integrations)
         }
         req.parley.metrics.countInbound(storedByType: summary.storedByType, duplicates: summary.duplicates)
         if summary.mediaQueued > 0 { req.parley.media.wake() }

@@ -152,6 +152,36 @@ struct InboundTests {
         }
     }
 
+    /// A download refused for the number's token (expired, revoked) is not retried, and the number shows the error
+    /// on the admin page, as a send refused for the same reason does; a token saved since is used by the next one.
+    @Test func aRevokedTokenFailsTheDownloadAndMarksTheNumberUnhealthy() async throws {
+        try await ChannelHarness.with { h in
+            let jane = await h.simulator.createUser(name: "Jane", phone: "4915112345678")
+            let photo: JSONValue = ["type": "image", "mime_type": "image/jpeg", "data_base64": .string(Data("photo".utf8).base64EncodedString())]
+            _ = try await h.userSends(jane, photo)
+            let ticketID = try #require(try await h.tickets().first?["id"]?.intValue)
+            let integrationPath = "/api/v2/channels/whatsapp/integrations/\(h.integrationID)"
+            func health() async throws -> JSONValue? {
+                try await h.parley.send(.GET, integrationPath, as: .token(h.parley.admin)).json["integration"]?["health"]
+            }
+            #expect(try await health()?["status"] == "ok")
+            _ = try await h.parley.send(.PUT, integrationPath, as: .token(h.parley.admin),
+                                        json: ["integration": ["access_token": "revoked-token"]])
+            let media = h.parley.app.parley.media
+            #expect(try await media.runOnce() == 1)
+            let failed = try #require(try await h.comments(ticketID)[0]["attachments"]?[0])
+            #expect(failed["status"] == "failed", "not retried: \(failed)")
+            #expect(try await health()?["status"] == "error")
+            #expect(try await health()?["error"]?.stringValue?.hasPrefix("Media download refused") == true)
+
+            _ = try await h.parley.send(.PUT, integrationPath, as: .token(h.parley.admin),
+                                        json: ["integration": ["access_token": .string(h.simulator.configuration.accessToken)]])
+            _ = try await h.userSends(jane, photo)
+            #expect(try await media.runOnce() == 1)
+            #expect(try await h.comments(ticketID)[1]["attachments"]?[0]?["status"] == "stored")
+        }
+    }
+
     @Test func editsKeepBothVersionsAndDeletionsAreMarked() async throws {
         try await ChannelHarness.with { h in
             let jane = await h.simulator.createUser(name: "Jane", phone: "4915112345678")

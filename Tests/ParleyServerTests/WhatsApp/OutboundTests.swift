@@ -47,6 +47,14 @@ struct OutboundTests {
                                         json: ["ticket": ["comment": ["body": "note to self", "public": false]]])
             try await h.flushOutbox()
             #expect(await h.simulator.inbox(of: jane.bsuid).count == 3, "the three replies, not the note")
+            // Turned off by the admin, marking stops with the next reply (the setting is read as just saved).
+            _ = try await h.parley.send(.PUT, "/api/v2/channels/whatsapp/integrations/\(h.integrationID)", as: .token(h.parley.admin),
+                                        json: ["integration": ["mark_read": false]])
+            _ = try await h.userSends(jane, ["type": "text", "text": "One more thing"])
+            _ = try await h.reply(ticketID, "Go ahead")
+            try await h.flushOutbox()
+            #expect(await h.simulator.inbox(of: jane.bsuid).count == 4)
+            #expect(try await OutboxModel.query(on: h.parley.app.db).filter(\.$kind == "read").count() == 2)
         }
     }
 

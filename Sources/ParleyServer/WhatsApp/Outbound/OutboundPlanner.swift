@@ -8,6 +8,8 @@ import ParleyCore
 struct OutboundPlanner {
     let db: Database
     let now: Date
+    /// Where the connected numbers are kept (none: read the reply's number).
+    var integrations: KnownIntegrations?
 
     /// Sets the comment's delivery state (queued, or failed with the window's reason) before its first write, so
     /// the INSERT carries it: an UPDATE less per reply. `plan` sets the same state when this was not called.
@@ -78,7 +80,7 @@ struct OutboundPlanner {
     /// (or being marked) yet: each mark is a call that counts against the number's rate, and an agent's second
     /// reply, or opening the ticket again, would spend one on a message already read.
     func queueMarkRead(ticket: TicketModel, integrationID: Int) async throws {
-        guard let integration = try await WhatsAppIntegrationModel.findDirectly(integrationID, on: db), integration.markRead,
+        guard let integration = try await integration(integrationID), integration.markRead,
             let ticketID = ticket.id,
             let latest = try await CommentModel.query(on: db).filter(\.$ticketID == ticketID)
                 .filter(\.$authorID == ticket.requesterID).filter(\.$externalMessageID != nil)
@@ -90,6 +92,11 @@ struct OutboundPlanner {
             .filter(\.$payload == payload.encodedString()).filter(\.$status != "failed").count()
         guard marked == 0 else { return }
         try await enqueue(kind: "read", payload: payload, ticket: ticket, integrationID: integrationID, commentID: nil)
+    }
+
+    private func integration(_ id: Int) async throws -> WhatsAppIntegrationModel? {
+        guard let integrations else { return try await WhatsAppIntegrationModel.findDirectly(id, on: db) }
+        return try await integrations.withIDs([id], on: db).first
     }
 
     private func enqueue(kind: String, payload: JSONValue, ticket: TicketModel, integrationID: Int, commentID: Int?) async throws {

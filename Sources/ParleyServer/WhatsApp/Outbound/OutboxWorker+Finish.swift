@@ -118,10 +118,8 @@ extension OutboxWorker {
             AuditEvent(type: .deliveryFailure, data: ["comment_id": .int(commentID), "code": code, "title": .string(title),
                                                       "details": JSONValue(details), "message": .string(message)]),
         ], now: now).createDirectly(on: db)
-        if case .int(let number) = code, WhatsAppErrorCode.makesIntegrationUnhealthy(number),
-            let integration = try await WhatsAppIntegrationModel.findDirectly(row.integrationID, on: db)
-        {
-            try await integration.markUnhealthy(message, at: now, on: db)
+        if case .int(let number) = code, WhatsAppErrorCode.makesIntegrationUnhealthy(number) {
+            try await WhatsAppIntegrationModel.markUnhealthy(integrationID: row.integrationID, message, at: now, on: db)
         }
         return Finished(status: "failed", windowClosed: windowClosed, events: [
             ["type": "delivery.failed", "ticket_id": .int(row.ticketID), "comment_id": .int(commentID),

@@ -104,7 +104,7 @@ struct WhatsAppTemplatesController: RouteCollection {
         let ticketID = try ticket.requireID()
         let now = req.parley.clock.now
         let result = try await req.parley.writeGate.run { [update] in
-            try await TicketService(db: req.db, now: now, triggers: req.parley.triggers).update(ticketID: ticketID, update, by: user.actor, via: .api)
+            try await req.parley.tickets(on: req.db, now: now).update(ticketID: ticketID, update, by: user.actor, via: .api)
         }
         TicketsController.announce(result, req: req)
         return try await TicketsController.ticketWithAudit(result, req: req).response(status: .created)
@@ -135,7 +135,7 @@ struct WhatsAppTemplatesController: RouteCollection {
                 create.subject = subject ?? "WhatsApp: \(templateName) to \(requester.name)"
                 create.requesterID = requester.id
                 create.comment = comment
-                return try await TicketService(db: db, now: now, triggers: req.parley.triggers).create(create, by: user.actor, via: .api) { ticket in
+                return try await req.parley.tickets(on: db, now: now).create(create, by: user.actor, via: .api) { ticket in
                     ticket.whatsappIntegrationID = integrationID
                 }
             }
@@ -150,7 +150,7 @@ struct WhatsAppTemplatesController: RouteCollection {
         guard let integrationID = ticket.whatsappIntegrationID else { return Response(status: .noContent) }
         let now = req.parley.clock.now
         try await req.parley.writeGate.run {
-            try await OutboundPlanner(db: req.db, now: now).queueMarkRead(ticket: ticket, integrationID: integrationID)
+            try await OutboundPlanner(db: req.db, now: now, integrations: req.parley.integrations).queueMarkRead(ticket: ticket, integrationID: integrationID)
         }
         req.parley.outbox.wake()
         return Response(status: .accepted)
