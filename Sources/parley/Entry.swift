@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#else
+@preconcurrency import Darwin
+#endif
 import NIOCore
 import NIOPosix
 
@@ -7,6 +12,9 @@ enum Entry {
     /// resumes on the thread that received the answer, without waking another thread to carry on. Must run before
     /// any task starts, on the main thread.
     static func main() async {
+        // Written to a file or a pipe (a log, `parley bench`'s seeding), standard output is kept in blocks of 4 KB:
+        // a long job's progress lines showed only when it ended.
+        setvbuf(stdout, nil, _IOLBF, 0)
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await Parley.main()
     }

@@ -12,7 +12,16 @@ extension BenchRun {
         let started = Date()
         let seeder = try ChildProcess(executable: settings.executable, arguments: arguments,
                                       environment: environment(["PARLEY_LOG_LEVEL": "warning"]), logPath: directory + "/seed.log")
-        while seeder.isRunning { try await Task.sleep(for: .milliseconds(200)) }
+        var shown = ""
+        while seeder.isRunning {
+            try await Task.sleep(for: .seconds(1))
+            // The seed's own progress line ("… / 1000000 tickets, … (75 s)"), once per new line it writes.
+            let latest = seeder.logTail(lines: 2).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !latest.isEmpty, latest != shown, !latest.contains("\n") {
+                shown = latest
+                progress("[\(store.name)] reads: seeded \(latest)")
+            }
+        }
         guard seeder.process.terminationStatus == 0 else {
             throw BenchClient.Failure(description: "parley seed failed: \(seeder.logTail())")
         }

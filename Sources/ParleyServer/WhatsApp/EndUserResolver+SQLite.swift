@@ -31,13 +31,6 @@ extension EndUserResolver {
     private static let userPrefix = "user_"
     private static let ticketPrefix = "ticket_"
 
-    func ownerWithIdentities(of type: IdentityType, _ value: String, on sqlite: any SQLiteDatabase) async throws
-        -> (UserModel?, [UserIdentityModel])
-    {
-        let owner = try await ownerWithIdentities(of: type, value, newestTicketOn: nil, on: sqlite)
-        return (owner.user, owner.identities)
-    }
-
     /// With `integrationID`, the person's newest ticket on that number comes in the same query.
     func ownerWithIdentities(of type: IdentityType, _ value: String, newestTicketOn integrationID: Int?, on sqlite: any SQLiteDatabase)
         async throws -> Owner

@@ -8,6 +8,8 @@ struct ParleyBinary {
         let output: String
         /// False when the process had to be stopped at the deadline (it was still running: it started serving).
         let exited: Bool
+        /// True when it was still running as `until` saw what it waited for (then it was killed).
+        var sighted = false
     }
 
     let path: String
@@ -28,8 +30,12 @@ struct ParleyBinary {
         var description: String { "no parley executable at \(path): build it (swift build) or set PARLEY_BIN" }
     }
 
-    /// Runs with exactly `environment` (plus PATH) and gives up after `deadline` seconds.
-    func run(_ arguments: [String], environment: [String: String] = [:], deadline: TimeInterval = 20) async throws -> Outcome {
+    /// Runs with exactly `environment` (plus PATH) and gives up after `deadline` seconds. With `until`, the process is
+    /// killed (SIGKILL: nothing it kept unwritten comes out) as soon as what it wrote so far satisfies it.
+    func run(
+        _ arguments: [String], environment: [String: String] = [:], deadline: TimeInterval = 20,
+        until seen: ((String) -> Bool)? = nil
+    ) async throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -44,14 +50,21 @@ struct ParleyBinary {
         process.standardError = handle
         try process.run()
         let stop = Date().addingTimeInterval(deadline)
-        while process.isRunning && Date() < stop { try await Task.sleep(for: .milliseconds(20)) }
-        let exited = !process.isRunning
-        if !exited {
-            process.terminate()
-            process.waitUntilExit()
+        func written() -> String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+        var sighted = false
+        while process.isRunning && Date() < stop {
+            if let seen, seen(written()) {
+                sighted = true
+                kill(process.processIdentifier, SIGKILL)
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
         }
+        let exited = !sighted && !process.isRunning
+        if !exited && !sighted { process.terminate() }
+        process.waitUntilExit()
         try handle.close()
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        return Outcome(status: process.terminationStatus, output: text, exited: exited)
+        return Outcome(status: process.terminationStatus, output: text, exited: exited, sighted: sighted)
     }
 }

@@ -26,7 +26,8 @@ struct EndUserResolverTests {
                 #expect(user?.id == ana.id, "found by \(type)")
                 #expect(identities.map(\.value).sorted() == ["+351911111111", "PT.ana", "ana.l"])
                 if let sqlite = db as? any SQLiteDatabase {
-                    let (directUser, directIdentities) = try await resolver.ownerWithIdentities(of: type, value, on: sqlite)
+                    let direct = try await resolver.ownerWithIdentities(of: type, value, newestTicketOn: nil, on: sqlite)
+                    let (directUser, directIdentities) = (direct.user, direct.identities)
                     #expect(try encodedFields([try #require(directUser)]) == encodedFields([try #require(user)]))
                     #expect(try encodedFields(directIdentities.sorted { $0.id ?? 0 < $1.id ?? 0 }) == encodedFields(identities.sorted { $0.id ?? 0 < $1.id ?? 0 }))
                     #expect(directUser?._$idExists == true && directIdentities.allSatisfy(\._$idExists), "read, so a save updates them")
@@ -38,7 +39,7 @@ struct EndUserResolverTests {
             #expect(try await UserModel.query(on: db).filter(\.$name ~~ ["Ana", "Rui"]).count() == 2)
             #expect(try await resolver.ownerWithIdentitiesThroughFluent(of: .whatsappBSUID, "PT.nobody").0 == nil)
             if let sqlite = db as? any SQLiteDatabase {
-                #expect(try await resolver.ownerWithIdentities(of: .whatsappBSUID, "PT.nobody", on: sqlite).0 == nil)
+                #expect(try await resolver.ownerWithIdentities(of: .whatsappBSUID, "PT.nobody", newestTicketOn: nil, on: sqlite).user == nil)
             }
         }
     }
