@@ -10,8 +10,4 @@ extension WhatsAppIntegrationModel {
         try await WhatsAppIntegrationModel.query(on: db).filter(\.$id == integrationID)
             .set(\.$healthError, to: error).set(\.$healthErrorAt, to: now).update()
     }
-
-    func markUnhealthy(_ error: String, at now: Date, on db: any Database) async throws {
-        try await Self.markUnhealthy(integrationID: requireID(), error, at: now, on: db)
-    }
 }

@@ -29,6 +29,16 @@ struct InboundService {
 
     struct Duplicate: Error {}
 
+    /// The same service on the transaction `db`.
+    private func inside(_ db: any Database) -> InboundService {
+        InboundService(db: db, now: now, logger: logger, triggers: triggers, integrations: integrations)
+    }
+
+    /// Ticket writes with what this service keeps (the active triggers, the numbers).
+    private var tickets: TicketService {
+        TicketService(db: db, now: now, triggers: triggers, integrations: integrations)
+    }
+
     func process(_ events: [WebhookEvent], integrations: [WhatsAppIntegrationModel]) async throws -> Summary {
         var summary = Summary()
         for event in events {
@@ -118,7 +128,7 @@ struct InboundService {
                 try await db.lockUntilCommit("conversation:\(integration.id ?? 0):\(sender)")
             }
             let entry = try await claim(wamid, kind: message.type, integration: integration, on: db)
-            let inbound = InboundService(db: db, now: now, logger: logger, triggers: triggers, integrations: integrations)
+            let inbound = inside(db)
             if message.groupID != nil {
                 // Group chats are out of scope: recorded in the ledger, never threaded into tickets.
                 entry.kind = "group"
@@ -170,7 +180,7 @@ struct InboundService {
             ticket.lastEndUserMessageAt = max(ticket.lastEndUserMessageAt ?? sentAt, sentAt)
             ticket.$whatsappIntegrationID.change(to: integrationID)
         }
-        let service = TicketService(db: db, now: now, triggers: triggers, integrations: integrations)
+        let service = tickets
         let latest = try await latestTicket(newest, of: try user.requireID(), on: integrationID)
         let result: TicketService.Result
         if let latest, latest.status != TicketStatus.closed.rawValue {
@@ -340,7 +350,7 @@ struct InboundService {
             guard call.event == nil || call.event == "connect" else { return }
             // A call the business placed (from another app on the number) is not the end user trying to reach us.
             guard call.direction?.uppercased() != "BUSINESS_INITIATED" else { return }
-            let inbound = InboundService(db: db, now: now, logger: logger, triggers: triggers, integrations: integrations)
+            let inbound = inside(db)
             let (user, newest) = try await EndUserResolver(db: db, now: now).resolve(
                 bsuid: contact?.userID, phone: call.from ?? contact?.waID, username: contact?.profile?.username,
                 name: contact?.profile?.name, newestTicketOn: try integration.requireID())
@@ -360,7 +370,7 @@ struct InboundService {
             "event": "call_attempt", "call_id": .string(call.id), "answered": false,
             "at": .string((call.at ?? now).iso8601),
         ])
-        let service = TicketService(db: db, now: now, triggers: triggers, integrations: integrations)
+        let service = tickets
         let latest = try await latestTicket(newest, of: try user.requireID(), on: integrationID)
         if let latest, latest.status != TicketStatus.closed.rawValue {
             var update = TicketUpdate()

@@ -69,7 +69,7 @@ struct StatusRecorder {
                     "message": .string(error?.summary ?? "WhatsApp could not deliver the message"),
                 ]))
                 if let error, WhatsAppErrorCode.makesIntegrationUnhealthy(error.code) {
-                    try await integration.markUnhealthy(error.summary, at: now, on: db)
+                    try await WhatsAppIntegrationModel.markUnhealthy(integrationID: integration.requireID(), error.summary, at: now, on: db)
                 }
             }
             try await comment.saveDirectly(on: db)
