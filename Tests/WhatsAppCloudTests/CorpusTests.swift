@@ -3,13 +3,17 @@ import ParleyJSON
 import Testing
 import WhatsAppCloud
 
-/// The 74 real-shaped webhook bodies in ../shared/corpus (from pywa's test suite) all parse.
+/// The 74 real-shaped webhook bodies of the project's shared corpus (from pywa's test suite) all parse. The tests
+/// read the repository's copy (`Tests/Corpus`), so that a clone of the repository alone runs them.
 @Suite("Webhook corpus")
 struct CorpusTests {
-    static var corpusDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/corpus/pywa-updates")
+    static var repository: URL {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
     }
+
+    static var corpusDirectory: URL { repository.appendingPathComponent("Tests/Corpus/pywa-updates") }
 
     static func samples() throws -> [(String, JSONValue)] {
         let files = try FileManager.default.contentsOfDirectory(at: corpusDirectory, includingPropertiesForKeys: nil)
@@ -42,6 +46,19 @@ struct CorpusTests {
         #expect(messages >= 30)
         #expect(statuses >= 6)
         #expect(calls >= 2)
+    }
+
+    /// Beside the project's `shared/` folder (where the corpus is kept), the copy must be the same, file for file.
+    @Test func theCopyIsTheSharedCorpus() throws {
+        let shared = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/corpus/pywa-updates")
+        guard FileManager.default.fileExists(atPath: shared.path) else { return }
+        func files(_ directory: URL) throws -> [String: Data] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            return try Dictionary(uniqueKeysWithValues: names.map { ($0, try Data(contentsOf: directory.appendingPathComponent($0))) })
+        }
+        let copy = try files(Self.corpusDirectory), original = try files(shared)
+        #expect(copy.keys.sorted() == original.keys.sorted())
+        for (name, data) in original where copy[name] != data { Issue.record("Tests/Corpus/pywa-updates/\(name) differs from shared/corpus") }
     }
 
     @Test func readsTheFieldsParleyUses() throws {

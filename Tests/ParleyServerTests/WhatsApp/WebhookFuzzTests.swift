@@ -59,20 +59,6 @@ struct WebhookFuzzTests {
 
     /// The corpus, pointed at the harness's number (as the corpus test does).
     static func corpus() throws -> [JSONValue] {
-        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/corpus/pywa-updates")
-        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
-        var bodies: [JSONValue] = []
-        for file in files {
-            let samples = try JSONValue.parse(Data(contentsOf: file)).objectValue ?? [:]
-            for (_, sample) in samples.sorted(by: { $0.key < $1.key }) {
-                let text = sample.encodedString()
-                    .replacingOccurrences(of: "\"phone_number_id\":\"", with: "\"phone_number_id\":\"\(ChannelHarness.phoneID)\",\"_was\":\"")
-                bodies.append(try JSONValue.parse(Data(text.utf8)))
-            }
-        }
-        return bodies
+        try WebhookCorpus.samples().map { try JSONValue.parse(WebhookCorpus.addressed($0.body)) }
     }
 }
