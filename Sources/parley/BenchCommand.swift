@@ -25,6 +25,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Comments per seeded ticket.") var commentsPerTicket: Int?
     @Option(help: "Agent replies in the outbound scenario.") var replies: Int?
     @Option(help: "Agents (API clients) replying at once in the outbound scenario (default 32).") var apiClients: Int?
+    @Option(help: "Requests in flight at once in the plain-route ceiling and the unthrottled inbound scenario (default 64; a quarter of it for bodies of 50).")
+    var concurrency: Int?
     @Option(help: "Write the tables (Markdown) to this file as well.") var output: String?
     @Option(help: ArgumentHelp("Run only these scenarios (comma-separated: \(BenchScenario.allCases.map(\.rawValue).joined(separator: ", "))).",
                                valueName: "scenarios"))
@@ -43,6 +45,10 @@ struct BenchCommand: AsyncParsableCommand {
         if let apiClients {
             guard apiClients > 0 else { throw ValidationError("--api-clients must be at least 1") }
             settings.apiClients = apiClients
+        }
+        if let concurrency {
+            guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
+            settings.concurrency = concurrency
         }
         if let only {
             var chosen = Set<BenchScenario>()

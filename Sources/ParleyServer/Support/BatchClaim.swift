@@ -20,12 +20,13 @@ struct BatchClaim {
         let skipLocked = sql.isPostgreSQL ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
         let (table, status, claim, time) = (SQLIdentifier(table), SQLIdentifier(statusColumn), SQLIdentifier(claimColumn),
                                             SQLIdentifier(timeColumn))
+        // The limit as a literal: SQLite re-prepares a statement whose LIMIT is bound, on its first step.
         try await sql.raw("""
             UPDATE \(table) SET \(status) = \(bind: abandoned.status), \(claim) = \(bind: token), \(time) = \(bind: stamp)
             WHERE id IN (SELECT id FROM \(table)
                 WHERE (\(status) = \(bind: waiting.status) AND \(time) <= \(bind: waiting.dueBy))
                    OR (\(status) = \(bind: abandoned.status) AND \(time) <= \(bind: abandoned.quietSince))
-                ORDER BY id LIMIT \(bind: limit)\(skipLocked))
+                ORDER BY id LIMIT \(literal: limit)\(skipLocked))
             """).run()
         return token
     }

@@ -21,9 +21,13 @@ extension EndUserResolver {
             """
         let filter = #"WHERE "held"."type" = ? AND "held"."value" = ?"#
         guard newestTicket else { return "SELECT \(identities), \(user) \(joins) \(filter)" }
+        // `+?`, not `?`: SQLite's planner looks at an integer bound in an equality it weighs for its row estimate and,
+        // when that integer is 0 or 1 (the first number connected has id 1), re-prepares the statement on its first
+        // step to plan for the value. Every message then paid for preparing this statement twice (profiled: 7 % of
+        // the inbound server's samples). A unary plus hides the value from that estimate; the plan is the same.
         return """
             SELECT \(identities), \(user), \(ticket) \(joins) LEFT JOIN "tickets" ON "tickets"."id" = (SELECT "newest"."id" \
-            FROM "tickets" AS "newest" WHERE "newest"."requester_id" = "users"."id" AND "newest"."whatsapp_integration_id" = ? \
+            FROM "tickets" AS "newest" WHERE "newest"."requester_id" = "users"."id" AND "newest"."whatsapp_integration_id" = +? \
             ORDER BY "newest"."id" DESC LIMIT 1) \(filter)
             """
     }

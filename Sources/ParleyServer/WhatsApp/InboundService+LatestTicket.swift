@@ -3,10 +3,11 @@ import FluentSQLiteDriver
 
 extension InboundService {
     /// The requester's newest ticket on this number, as text written once on SQLite: read for every message
-    /// received, where building the query through Fluent cost as much as running it.
+    /// received, where building the query through Fluent cost as much as running it. `+?`: prepared once whatever
+    /// the number's id (see `EndUserResolver.ownerWithIdentitiesSQL`).
     static let latestTicketSQL = """
         SELECT \(SelectList(columns: TicketModel.keys, of: TicketModel.schema).sql) FROM "tickets" \
-        WHERE "requester_id" = ? AND "whatsapp_integration_id" = ? ORDER BY "id" DESC LIMIT 1
+        WHERE "requester_id" = ? AND "whatsapp_integration_id" = +? ORDER BY "id" DESC LIMIT 1
         """
 
     func latestTicket(of requesterID: Int, on integrationID: Int) async throws -> TicketModel? {
