@@ -24,22 +24,3 @@ extension CommentModel {
         ]
     }
 }
-
-/// The HTML form of a plain-text comment: escaped, paragraphs kept, never the author's markup.
-enum CommentHTML {
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;")
-            .replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "'", with: "&#39;")
-    }
-
-    static func render(_ text: String) -> String {
-        let escaped = escape(text)
-        let paragraphs = escaped.components(separatedBy: "\n\n").map {
-            "<p>" + $0.replacingOccurrences(of: "\n", with: "<br>") + "</p>"
-        }
-        return "<div class=\"zd-comment\" dir=\"auto\">" + paragraphs.joined() + "</div>"
-    }
-}
