@@ -56,3 +56,6 @@ def test_bench_quick_prints_every_scenario(tmp_path):
     inbound = next(cells for name, cells in rows.items() if name.startswith("inbound: 1 message"))
     assert int(inbound[1]) == 200, f"Parley stored {inbound[1]} of the 200 messages: {inbound}"
     assert re.match(r"[\d.]+ msg/s", inbound[2]), inbound
+    # Parley's own processor time for each message, read from /proc while the load ran.
+    cpu = re.search(r"Parley's CPU ([\d.]+) ms a message", inbound[8])
+    assert cpu and float(cpu.group(1)) > 0, inbound

@@ -11,6 +11,8 @@ public struct LoadResult: Codable, Sendable {
     public var latencyMilliseconds: Percentiles
     /// Webhooks only: the sum of `stored` in Parley's answers (messages Parley says it stored durably).
     public var storedMessages: Int
+    /// Set by the benchmark, not the load generator: the processor time Parley used while the load ran.
+    public var serverCPUSeconds: Double?
 
     public var throughput: Double { seconds > 0 ? Double(succeeded) / seconds : 0 }
     public var failed: Int { sent - succeeded }

@@ -16,7 +16,9 @@ extension BenchRun {
         try check(sustained, messages: settings.messages)
         report.rows.append(BenchRow(
             "inbound: 1 message per webhook, \(settings.users) users, unthrottled", load: sustained, unit: "msg/s",
-            count: sustained.storedMessages, target: "≥ 3000 msg/s (SQLite)", note: ratios(sustained.throughput)))
+            count: sustained.storedMessages, target: "≥ 3000 msg/s (SQLite)",
+            note: [ratios(sustained.throughput), cpuNote(sustained.serverCPUSeconds, per: sustained.storedMessages, item: "message")]
+                .filter { !$0.isEmpty }.joined(separator: "; ")))
 
         let pacedCount = Int(settings.pacedRate * settings.pacedSeconds)
         let paced = try await load(LoadPlan(baseURL: parleyURL, work: webhookWork(), count: pacedCount,
@@ -26,7 +28,8 @@ extension BenchRun {
         try check(paced, messages: pacedCount)
         report.rows.append(BenchRow(
             String(format: "inbound: paced at %.0f msg/s (latency from when each was due)", settings.pacedRate), load: paced,
-            unit: "msg/s", count: paced.storedMessages, target: "p99 ≤ 50 ms at 1000/s"))
+            unit: "msg/s", count: paced.storedMessages, target: "p99 ≤ 50 ms at 1000/s",
+            note: cpuNote(paced.serverCPUSeconds, per: paced.storedMessages, item: "message")))
 
         let batched = try await load(LoadPlan(baseURL: parleyURL, work: webhookWork(messagesPerBody: settings.messagesPerBatch),
                                               count: settings.batchBodies, concurrency: max(1, settings.concurrency / 4),
@@ -35,7 +38,10 @@ extension BenchRun {
         try check(batched, messages: settings.batchBodies * settings.messagesPerBatch)
         report.rows.append(BenchRow(
             "inbound: \(settings.messagesPerBatch) messages per webhook", load: batched, unit: "msg/s",
-            count: batched.storedMessages, note: "latency is per webhook; " + ratios(Double(batched.storedMessages) / max(batched.seconds, 0.001))))
+            count: batched.storedMessages,
+            note: ["latency is per webhook", ratios(Double(batched.storedMessages) / max(batched.seconds, 0.001)),
+                   cpuNote(batched.serverCPUSeconds, per: batched.storedMessages, item: "message")]
+                .filter { !$0.isEmpty }.joined(separator: "; ")))
     }
 
     /// Every webhook answered 2xx and Parley reports each message stored.

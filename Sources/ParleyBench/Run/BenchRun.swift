@@ -158,6 +158,7 @@ public final class BenchRun: @unchecked Sendable {
         try JSONEncoder().encode(plan).write(to: URL(fileURLWithPath: planPath))
         progress("  \(what): \(plan.count) requests, \(plan.concurrency) at a time"
                  + (plan.ratePerSecond.map { String(format: ", paced at %.0f/s", $0) } ?? ""))
+        let cpuBefore = parley?.cpuSeconds
         let generator = try ChildProcess(
             executable: settings.executable, arguments: ["bench-load", "--plan", planPath, "--result", resultPath],
             environment: environment(), logPath: directory + "/load-\(loads).log")
@@ -166,10 +167,19 @@ public final class BenchRun: @unchecked Sendable {
               let data = FileManager.default.contents(atPath: resultPath) else {
             throw BenchClient.Failure(description: "the load generator failed: \(generator.logTail())")
         }
-        let result = try JSONDecoder().decode(LoadResult.self, from: data)
+        var result = try JSONDecoder().decode(LoadResult.self, from: data)
+        if let cpuBefore, let cpuAfter = parley?.cpuSeconds { result.serverCPUSeconds = cpuAfter - cpuBefore }
         progress(String(format: "    %d ok of %d in %.1f s (%.0f/s), p99 %.1f ms", result.succeeded, result.sent,
-                        result.seconds, result.throughput, result.latencyMilliseconds.p99))
+                        result.seconds, result.throughput, result.latencyMilliseconds.p99)
+                 + (result.serverCPUSeconds.map { String(format: ", Parley's CPU %.1f s", $0) } ?? ""))
         return result
+    }
+
+    /// "Parley's CPU 1.25 ms a message": its own work per item, steadier than a rate on a machine whose speed
+    /// swings (other processes' load changes the rate far more than the work each item costs).
+    func cpuNote(_ seconds: Double?, per count: Int, item: String) -> String {
+        guard let seconds, count > 0 else { return "" }
+        return String(format: "Parley's CPU %.2f ms a %@", 1000 * seconds / Double(count), item)
     }
 
     // MARK: - Ceilings

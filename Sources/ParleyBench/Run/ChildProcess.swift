@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A process the benchmark starts (Parley, the simulator, a load generator), with its output in a log file.
 final class ChildProcess: @unchecked Sendable {
@@ -42,6 +45,17 @@ final class ChildProcess: @unchecked Sendable {
             return Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
         }
         return (kilobytes("VmRSS:") / 1024, kilobytes("VmHWM:") / 1024)
+    }
+
+    /// Processor time used so far (user and system), in seconds, from /proc (Linux); nil where there is none.
+    var cpuSeconds: Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let nameEnd = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the command name (which may hold spaces) come the state, field 3, … utime 14 and stime 15.
+        let fields = stat[stat.index(after: nameEnd)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     func logTail(lines: Int = 20) -> String {
