@@ -10,7 +10,7 @@ import Vapor
 @Suite("First admin from the environment")
 struct AdminBootstrapTests {
     @Test func aSecondStartWithAnotherEmailCreatesNoSecondAdmin() async throws {
-        try await withDatabase { database in
+        try await TestDatabase.with { database in
             try await start(database, email: "First@Example.com", password: "first-password") { app in
                 let admins = try await Self.admins(app)
                 #expect(admins.map(\.email) == ["first@example.com"])
@@ -28,7 +28,7 @@ struct AdminBootstrapTests {
     }
 
     @Test func aShortPasswordIsRefusedAndNoAdminIsCreated() async throws {
-        try await withDatabase { database in
+        try await TestDatabase.with { database in
             await #expect(throws: AdminBootstrapError.passwordTooShort) {
                 try await start(database, email: "admin@example.com", password: "short") { _ in }
             }
@@ -42,7 +42,7 @@ struct AdminBootstrapTests {
     }
 
     @Test func halfTheCredentialsAreRefused() async throws {
-        try await withDatabase { database in
+        try await TestDatabase.with { database in
             await #expect(throws: AdminBootstrapError.emailWithoutPassword) {
                 try await start(database, email: "admin@example.com", password: nil) { _ in }
             }
@@ -54,17 +54,6 @@ struct AdminBootstrapTests {
 
     private static func admins(_ app: Application) async throws -> [UserModel] {
         try await UserModel.query(on: app.db).filter(\.$role == UserRole.admin.rawValue).all()
-    }
-
-    private func withDatabase(_ body: (TestDatabase) async throws -> Void) async throws {
-        let database = try await TestDatabase.make()
-        do {
-            try await body(database)
-        } catch {
-            await database.drop()
-            throw error
-        }
-        await database.drop()
     }
 
     /// One start of Parley on `database` with the given first-admin settings, shut down after `body`.

@@ -25,14 +25,7 @@ struct TestApp {
     /// Runs `body` against a fresh Parley and always shuts it down and removes its database; `adjust` changes
     /// settings beyond the test defaults.
     static func with(adjust: (inout ParleySettings) -> Void = { _ in }, _ body: (TestApp) async throws -> Void) async throws {
-        let database = try await TestDatabase.make()
-        do {
-            try await run(on: database, adjust: adjust, body)
-        } catch {
-            await database.drop()
-            throw error
-        }
-        await database.drop()
+        try await TestDatabase.with { database in try await run(on: database, adjust: adjust, body) }
     }
 
     static func run(

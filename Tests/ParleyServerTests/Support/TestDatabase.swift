@@ -25,6 +25,18 @@ struct TestDatabase {
         return TestDatabase(url: replaceDatabase(in: server, with: name), dataDirectory: directory)
     }
 
+    /// Runs `body` on a fresh database and always removes it afterwards.
+    static func with(_ body: (TestDatabase) async throws -> Void) async throws {
+        let database = try await make()
+        do {
+            try await body(database)
+        } catch {
+            await database.drop()
+            throw error
+        }
+        await database.drop()
+    }
+
     func drop() async {
         try? FileManager.default.removeItem(atPath: dataDirectory)
         guard let server = TestDatabase.postgresServer, let url, let name = url.split(separator: "/").last else { return }

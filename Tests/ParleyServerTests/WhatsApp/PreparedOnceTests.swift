@@ -9,14 +9,7 @@ import Testing
 struct PreparedOnceTests {
     @Test func thePersonAndTicketLookUpsArePreparedOnce() async throws {
         guard TestDatabase.postgresServer == nil else { return }  // SQLite's planner only
-        let database = try await TestDatabase.make()
-        do {
-            try await probe(database)
-        } catch {
-            await database.drop()
-            throw error
-        }
-        await database.drop()
+        try await TestDatabase.with(probe)
     }
 
     private func probe(_ database: TestDatabase) async throws {
