@@ -17,8 +17,7 @@ extension BenchRun {
         report.rows.append(BenchRow(
             "inbound: 1 message per webhook, \(settings.users) users, unthrottled", load: sustained, unit: "msg/s",
             count: sustained.storedMessages, target: "≥ 3000 msg/s (SQLite)",
-            note: [ratios(sustained.throughput), cpuNote(sustained.serverCPUSeconds, per: sustained.storedMessages, item: "message")]
-                .filter { !$0.isEmpty }.joined(separator: "; ")))
+            note: note(ratios(sustained.throughput), cpuNote(sustained.serverCPUSeconds, per: sustained.storedMessages, item: "message"))))
 
         let pacedCount = Int(settings.pacedRate * settings.pacedSeconds)
         let paced = try await load(LoadPlan(baseURL: parleyURL, work: webhookWork(), count: pacedCount,
@@ -39,9 +38,8 @@ extension BenchRun {
         report.rows.append(BenchRow(
             "inbound: \(settings.messagesPerBatch) messages per webhook", load: batched, unit: "msg/s",
             count: batched.storedMessages,
-            note: ["latency is per webhook", ratios(Double(batched.storedMessages) / max(batched.seconds, 0.001)),
-                   cpuNote(batched.serverCPUSeconds, per: batched.storedMessages, item: "message")]
-                .filter { !$0.isEmpty }.joined(separator: "; ")))
+            note: note("latency is per webhook", ratios(Double(batched.storedMessages) / max(batched.seconds, 0.001)),
+                       cpuNote(batched.serverCPUSeconds, per: batched.storedMessages, item: "message"))))
     }
 
     /// Every webhook answered 2xx and Parley reports each message stored.

@@ -84,13 +84,13 @@ extension BenchRun {
                                               timeout: Double(settings.replies) / 20 + 60)
         let after = try await simulatorStats()
         let seconds = finished.timeIntervalSince(started)
-        let cpu = cpuBefore.flatMap { before in parley?.cpuSeconds.map { $0 - before } }
+        let cpu = parleyCPU(since: cpuBefore)
         report.rows.append(BenchRow(
             "outbound: agent replies, API to WhatsApp accepted (end to end)", count: settings.replies,
             perSecond: Double(settings.replies) / seconds, unit: "msg/s", latency: api.latencyMilliseconds,
             errors: api.failed + (after.violations - before.violations), target: "≥ 1000 msg/s per number",
-            note: ["latency is the API call", "\(after.violations - before.violations) window violations",
-                   cpuNote(cpu, per: settings.replies, item: "reply")].filter { !$0.isEmpty }.joined(separator: "; ")))
+            note: note("latency is the API call", "\(after.violations - before.violations) window violations",
+                       cpuNote(cpu, per: settings.replies, item: "reply"))))
     }
 
     /// Parley's limiter at a configured rate against a simulator that refuses (130429) anything over it.

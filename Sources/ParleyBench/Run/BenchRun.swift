@@ -168,11 +168,17 @@ public final class BenchRun: @unchecked Sendable {
             throw BenchClient.Failure(description: "the load generator failed: \(generator.logTail())")
         }
         var result = try JSONDecoder().decode(LoadResult.self, from: data)
-        if let cpuBefore, let cpuAfter = parley?.cpuSeconds { result.serverCPUSeconds = cpuAfter - cpuBefore }
+        result.serverCPUSeconds = parleyCPU(since: cpuBefore)
         progress(String(format: "    %d ok of %d in %.1f s (%.0f/s), p99 %.1f ms", result.succeeded, result.sent,
                         result.seconds, result.throughput, result.latencyMilliseconds.p99)
                  + (result.serverCPUSeconds.map { String(format: ", Parley's CPU %.1f s", $0) } ?? ""))
         return result
+    }
+
+    /// The processor time Parley used since `before` (its `cpuSeconds` then), where both readings exist.
+    func parleyCPU(since before: Double?) -> Double? {
+        guard let before, let now = parley?.cpuSeconds else { return nil }
+        return now - before
     }
 
     /// "Parley's CPU 1.25 ms a message": its own work per item, steadier than a rate on a machine whose speed
@@ -180,6 +186,11 @@ public final class BenchRun: @unchecked Sendable {
     func cpuNote(_ seconds: Double?, per count: Int, item: String) -> String {
         guard let seconds, count > 0 else { return "" }
         return String(format: "Parley's CPU %.2f ms a %@", 1000 * seconds / Double(count), item)
+    }
+
+    /// A row's note from its parts, the empty ones left out.
+    func note(_ parts: String...) -> String {
+        parts.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 
     // MARK: - Ceilings
