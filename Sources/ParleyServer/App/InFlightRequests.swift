@@ -4,13 +4,12 @@ import Vapor
 
 /// Counts requests being handled, so shutting down can wait for them: the HTTP server stops accepting at once,
 /// but a handler already running (a webhook mid-transaction) must finish before the services go away.
-final class InFlightRequests: AsyncMiddleware, Sendable {
+final class InFlightRequests: Middleware, Sendable {
     private let count = NIOLockedValueBox(0)
 
-    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: Responder) -> EventLoopFuture<Response> {
         count.withLockedValue { $0 += 1 }
-        defer { count.withLockedValue { $0 -= 1 } }
-        return try await next.respond(to: request)
+        return next.respond(to: request).always { _ in self.count.withLockedValue { $0 -= 1 } }
     }
 
     var current: Int { count.withLockedValue { $0 } }
