@@ -31,6 +31,9 @@ public final class BenchRun: @unchecked Sendable {
     var plainRoutePerSecond = 0.0
     var insertsPerSecond = 0.0
     var loads = 0
+    /// Parley processes started so far; each restart writes a log of its own (`parley-2.log`, …), so the statements
+    /// a scenario ran are still there to count after the next one restarted Parley.
+    var parleyStarts = 0
     /// Tickets whose customers wrote through the simulator (their windows are open on both sides).
     var conversations: [Int] = []
 
@@ -117,6 +120,7 @@ public final class BenchRun: @unchecked Sendable {
     }
 
     func startParley(rate: Int) async throws {
+        parleyStarts += 1
         let port = FreePort.find()
         parleyURL = "http://127.0.0.1:\(port)"
         var arguments = ["serve", "--hostname", "127.0.0.1", "--port", "\(port)", "--data-dir", directory + "/data",
@@ -127,10 +131,10 @@ public final class BenchRun: @unchecked Sendable {
             environment: environment([
                 "PARLEY_ADMIN_EMAIL": Self.adminEmail, "PARLEY_ADMIN_PASSWORD": adminPassword,
                 "PARLEY_WHATSAPP_RATE_LIMIT": "\(rate)",
-                // `trace` shows every SQL statement in parley.log, for counting what a scenario costs.
+                // `trace` shows every SQL statement in its log, for counting what a scenario costs.
                 "PARLEY_LOG_LEVEL": ProcessInfo.processInfo.environment["PARLEY_BENCH_SERVER_LOG_LEVEL"] ?? "notice",
             ]),
-            logPath: directory + "/parley.log")
+            logPath: directory + (parleyStarts == 1 ? "/parley.log" : "/parley-\(parleyStarts).log"))
         let probe = BenchClient(http: http, baseURL: parleyURL)
         do {
             try await probe.waitUntil("Parley to answer /healthz", timeout: 120) {

@@ -36,12 +36,6 @@ extension Model where IDValue == Int {
         try output(from: SavedValues(values: Dictionary(uniqueKeysWithValues: input.map { ($0.key, $0.value) })))
     }
 
-    /// `find(_:on:)` with the row read straight into the model on SQLite (see `allReadingRowsDirectly`).
-    static func findDirectly(_ id: Int?, on database: any Database) async throws -> Self? {
-        guard let id else { return nil }
-        return try await query(on: database).filter("id", .equal, id).firstReadingRowDirectly()
-    }
-
     /// Whether this model's writes on `database` take the direct path (for tests; nil: through Fluent).
     static func writesDirectly(on database: any Database) -> Bool { Self().direct(database) != nil }
 

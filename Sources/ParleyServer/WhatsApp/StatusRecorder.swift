@@ -19,11 +19,11 @@ struct StatusRecorder {
             // The outbox records a sent part under the same lock: either it committed the part before this
             // look-up, or it finds this status kept aside once it has (never neither).
             try await db.lockUntilCommit("message:\(status.id)")
-            var part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first()
+            var part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).firstReadingRowDirectly()
             var found: CommentModel?
             if let part { found = try await CommentModel.findDirectly(part.commentID, on: db) }
             if found == nil {
-                found = try await CommentModel.query(on: db).filter(\.$externalMessageID == status.id).first()
+                found = try await CommentModel.query(on: db).filter(\.$externalMessageID == status.id).firstReadingRowDirectly()
             }
             // Take the comment's lock, then read it and its part again (PostgreSQL, where other writers run beside
             // this one): the outbox finishing the send, or another status of the same message, may have changed
@@ -31,7 +31,7 @@ struct StatusRecorder {
             // lookups — without its part the comment would skip the slowest-part rule.
             if let commentID = found?.id, try await db.lockRow(in: CommentModel.schema, id: commentID) {
                 found = try await CommentModel.findDirectly(commentID, on: db)
-                part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).first()
+                part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).firstReadingRowDirectly()
             }
             guard let comment = found else {
                 // The send's answer may not be stored yet: keep the status so the sender can apply it later.
@@ -45,10 +45,15 @@ struct StatusRecorder {
             }
             let current = comment.deliveryStatus.flatMap(DeliveryStatus.init(rawValue:)) ?? .queued
             var next = current.advanced(to: reported)
+            if let part, reported != .failed, part.status == Self.advanced(part, to: reported) {
+                // Nothing moves: the comment's state follows its parts', and this part's stays (the outbox's finish
+                // wrote "sent" already, or WhatsApp repeated itself). A third of the status webhooks are such.
+                return nil
+            }
             if let part {
                 // A comment sent in several parts is only as far along as its slowest part, and not past
                 // "sent" while parts are still waiting in the outbox.
-                part.status = (DeliveryStatus(rawValue: part.status) ?? .sent).advanced(to: reported).rawValue
+                part.status = Self.advanced(part, to: reported)
                 try await part.saveDirectly(on: db)
                 if reported != .failed { next = try await OutboundProgress(db: db).status(of: try comment.requireID(), current: current) }
             }
@@ -83,5 +88,10 @@ struct StatusRecorder {
             return ["type": "comment.delivery", "ticket_id": .int(comment.ticketID), "comment_id": JSONValue(comment.id),
                     "delivery_status": .string(next.rawValue)]
         }
+    }
+
+    /// A part's state after a report of `reported` (a part without a known state counts as sent).
+    private static func advanced(_ part: OutboundMessageIDModel, to reported: DeliveryStatus) -> String {
+        (DeliveryStatus(rawValue: part.status) ?? .sent).advanced(to: reported).rawValue
     }
 }

@@ -122,6 +122,11 @@ struct ModelDirectWritesTests {
             #expect(found._$idExists && !found.hasChanges)
             #expect(try await TicketModel.findDirectly(nil, on: db) == nil)
             #expect(try await TicketModel.findDirectly(try ticket.requireID() + 1000, on: db) == nil)
+            // A second type after the first: each has its own kept statement.
+            let agent = try #require(try await UserModel.findDirectly(parley.agent.id, on: db))
+            #expect(try encodedFields([agent]) == encodedFields([try #require(try await UserModel.find(parley.agent.id, on: db))]))
+            #expect(TicketModel.findStatement.contains(#"FROM "tickets" WHERE "tickets"."id" = ?"#))
+            #expect(UserModel.findStatement.contains(#"FROM "users" WHERE "users"."id" = ?"#))
         }
     }
 }
