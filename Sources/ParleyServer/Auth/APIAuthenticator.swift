@@ -41,8 +41,7 @@ struct APIAuthenticator: AsyncMiddleware {
 
     private func findToken(_ token: String, on request: Request) async throws -> APITokenModel? {
         guard !token.isEmpty else { return nil }
-        guard let stored = try await APITokenModel.query(on: request.db)
-            .filter(\.$tokenHash == APIToken.hash(token)).firstReadingRowDirectly()
+        guard let stored = try await APITokenModel.firstDirectly(where: "token_hash", equals: APIToken.hash(token), on: request.db)
         else { return nil }
         let now = request.parley.clock.now
         // Write the last use at most once a minute: a busy integration would otherwise write on every call.
@@ -55,12 +54,12 @@ struct APIAuthenticator: AsyncMiddleware {
 
     private func userForBearer(_ token: String, on request: Request) async throws -> UserModel? {
         guard let stored = try await findToken(token, on: request) else { return nil }
-        return try await UserModel.query(on: request.db).filter(\.$id == stored.createdBy).firstReadingRowDirectly()
+        return try await UserModel.findDirectly(stored.createdBy, on: request.db)
     }
 
     private func userForToken(email: String, token: String, on request: Request) async throws -> UserModel? {
         guard try await findToken(token, on: request) != nil else { return nil }
-        return try await UserModel.query(on: request.db).filter(\.$email == email.lowercased()).firstReadingRowDirectly()
+        return try await UserModel.firstDirectly(where: "email", equals: email.lowercased(), on: request.db)
     }
 
     private func userForPassword(email: String, password: String, on request: Request) async throws -> UserModel? {

@@ -19,11 +19,11 @@ struct StatusRecorder {
             // The outbox records a sent part under the same lock: either it committed the part before this
             // look-up, or it finds this status kept aside once it has (never neither).
             try await db.lockUntilCommit("message:\(status.id)")
-            var part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).firstReadingRowDirectly()
+            var part = try await OutboundMessageIDModel.firstDirectly(where: "wamid", equals: status.id, on: db)
             var found: CommentModel?
             if let part { found = try await CommentModel.findDirectly(part.commentID, on: db) }
             if found == nil {
-                found = try await CommentModel.query(on: db).filter(\.$externalMessageID == status.id).firstReadingRowDirectly()
+                found = try await CommentModel.firstDirectly(where: "external_message_id", equals: status.id, on: db)
             }
             // Take the comment's lock, then read it and its part again (PostgreSQL, where other writers run beside
             // this one): the outbox finishing the send, or another status of the same message, may have changed
@@ -31,7 +31,7 @@ struct StatusRecorder {
             // lookups — without its part the comment would skip the slowest-part rule.
             if let commentID = found?.id, try await db.lockRow(in: CommentModel.schema, id: commentID) {
                 found = try await CommentModel.findDirectly(commentID, on: db)
-                part = try await OutboundMessageIDModel.query(on: db).filter(\.$wamid == status.id).firstReadingRowDirectly()
+                part = try await OutboundMessageIDModel.firstDirectly(where: "wamid", equals: status.id, on: db)
             }
             guard let comment = found else {
                 // The send's answer may not be stored yet: keep the status so the sender can apply it later.

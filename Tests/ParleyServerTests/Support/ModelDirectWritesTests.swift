@@ -125,8 +125,13 @@ struct ModelDirectWritesTests {
             // A second type after the first: each has its own kept statement.
             let agent = try #require(try await UserModel.findDirectly(parley.agent.id, on: db))
             #expect(try encodedFields([agent]) == encodedFields([try #require(try await UserModel.find(parley.agent.id, on: db))]))
-            #expect(TicketModel.findStatement.contains(#"FROM "tickets" WHERE "tickets"."id" = ?"#))
-            #expect(UserModel.findStatement.contains(#"FROM "users" WHERE "users"."id" = ?"#))
+            let email = try #require(agent.email)
+            let byEmail = try #require(try await UserModel.firstDirectly(where: "email", equals: email, on: db))
+            #expect(try encodedFields([byEmail]) == encodedFields([agent]))
+            #expect(try await UserModel.firstDirectly(where: "email", equals: "nobody@example.com", on: db) == nil)
+            #expect(UserModel.lookupStatement(matching: "email").contains(#"WHERE "users"."email" = ? LIMIT 1"#))
+            #expect(TicketModel.lookupStatement(matching: .id).contains(#"FROM "tickets" WHERE "tickets"."id" = ?"#))
+            #expect(UserModel.lookupStatement(matching: .id).contains(#"FROM "users" WHERE "users"."id" = ?"#))
         }
     }
 }
