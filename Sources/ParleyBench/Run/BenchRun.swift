@@ -149,8 +149,22 @@ public final class BenchRun: @unchecked Sendable {
             .call(.PUT, "/_sim/delivery", json: ["webhook_url": .string(parleyURL + "/webhooks/whatsapp")])
     }
 
+    /// Stops Parley once the simulator delivered what it queued for it (the last scenario's statuses), then starts it
+    /// again: a webhook caught by the stop was retried with Meta's backoff (up to two minutes) and held back every
+    /// webhook queued behind it, so the restarted Parley heard no statuses for that long.
     func restartParley(rate: Int) async throws {
-        if let parley { await parley.stop() }
+        if let parley {
+            let pending = try await control.call(.GET, "/_sim/deliveries/summary")["pending"]?.intValue ?? 0
+            if pending > 0 {
+                let started = Date()
+                try await control.waitUntil("the simulator to deliver the webhooks it queued", timeout: 120) {
+                    try await control.call(.GET, "/_sim/deliveries/summary")["pending"]?.intValue == 0
+                }
+                progress(String(format: "  waited %.1f s for the simulator's last %d webhooks before restarting Parley",
+                                Date().timeIntervalSince(started), pending))
+            }
+            await parley.stop()
+        }
         try await startParley(rate: rate)
     }
 
