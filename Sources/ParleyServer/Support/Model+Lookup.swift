@@ -1,9 +1,8 @@
 import FluentKit
 import FluentSQLiteDriver
-import NIOConcurrencyHelpers
 
 /// Each model type's look-up statements on SQLite (by the column they match), once written.
-private let lookupStatements = NIOLockedValueBox<[LookupKey: String]>([:])
+private let lookupStatements = KeptValues<LookupKey, String>()
 
 private struct LookupKey: Hashable {
     let type: ObjectIdentifier
@@ -34,12 +33,10 @@ extension Model {
 
     /// `SELECT` every column under its bare key `FROM` the table `WHERE column = ? LIMIT 1`.
     static func lookupStatement(matching column: FieldKey) -> String {
-        let key = LookupKey(type: ObjectIdentifier(Self.self), column: column.description)
-        if let known = lookupStatements.withLockedValue({ $0[key] }) { return known }
-        let table = SelectList.quoted(schema)
-        let text = "SELECT \(SelectList(columns: cachedKeys, of: schema).sql) FROM \(table) "
-            + "WHERE \(table).\(SelectList.quoted(column.description)) = ? LIMIT 1"
-        lookupStatements.withLockedValue { $0[key] = text }
-        return text
+        lookupStatements.value(for: LookupKey(type: ObjectIdentifier(Self.self), column: column.description)) {
+            let table = SelectList.quoted(schema)
+            return "SELECT \(SelectList(columns: cachedKeys, of: schema).sql) FROM \(table) "
+                + "WHERE \(table).\(SelectList.quoted(column.description)) = ? LIMIT 1"
+        }
     }
 }

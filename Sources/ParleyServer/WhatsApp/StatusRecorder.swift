@@ -45,15 +45,16 @@ struct StatusRecorder {
             }
             let current = comment.deliveryStatus.flatMap(DeliveryStatus.init(rawValue:)) ?? .queued
             var next = current.advanced(to: reported)
-            if let part, reported != .failed, part.status == Self.advanced(part, to: reported) {
-                // Nothing moves: the comment's state follows its parts', and this part's stays (the outbox's finish
-                // wrote "sent" already, or WhatsApp repeated itself). A third of the status webhooks are such.
-                return nil
-            }
             if let part {
+                let partStatus = Self.advanced(part, to: reported)
+                if reported != .failed, part.status == partStatus {
+                    // Nothing moves: the comment's state follows its parts', and this part's stays (the outbox's
+                    // finish wrote "sent" already, or WhatsApp repeated itself). A third of the status webhooks are such.
+                    return nil
+                }
                 // A comment sent in several parts is only as far along as its slowest part, and not past
                 // "sent" while parts are still waiting in the outbox.
-                part.status = Self.advanced(part, to: reported)
+                part.status = partStatus
                 try await part.saveDirectly(on: db)
                 if reported != .failed { next = try await OutboundProgress(db: db).status(of: try comment.requireID(), current: current) }
             }
