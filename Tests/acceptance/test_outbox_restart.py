@@ -87,7 +87,7 @@ def sigkill(server):
 def kill_between_sends(server, simulator, after):
     """Lets the slow outbox send for `after` seconds, then kills Parley between two bursts of sends.
 
-    At 2/s Parley sends a pair about every 1.05 s. Between WhatsApp accepting a message and Parley
+    At 2/s Parley sends a pair about a second after the previous pair was answered. Between WhatsApp accepting a message and Parley
     committing its id lie ~3-10 ms (up to ~100 ms right after a restart, debug build); a kill in there
     loses the record and the message goes out twice. A kill at a fixed delay after a restart falls on
     such a burst often (4 runs in 15 did), so the kill waits for a quiet moment instead: 0.3-0.6 s

@@ -51,8 +51,10 @@ extension BenchRun {
     }
 
     /// Waits until the simulator accepted `expected` more sends; returns when the last one was accepted.
-    func waitForSends(from start: Int, expected: Int, timeout: Double) async throws -> Date {
-        var last = Date()
+    /// Polls the simulator until it accepted `expected` sends more than `start`; returns when the first and the last
+    /// of them were seen (to the poll's 20 ms).
+    func waitForSends(from start: Int, expected: Int, timeout: Double) async throws -> (first: Date?, last: Date) {
+        var (first, last): (Date?, Date) = (nil, Date())
         var seen = start
         let deadline = Date().addingTimeInterval(timeout)
         while seen < start + expected {
@@ -61,10 +63,13 @@ extension BenchRun {
             }
             try await Task.sleep(for: .milliseconds(20))
             let now = try await simulatorStats().accepted
-            if now != seen { last = Date() }
+            if now != seen {
+                last = Date()
+                first = first ?? last
+            }
             seen = now
         }
-        return last
+        return (first, last)
     }
 
     /// Agent replies through the API until WhatsApp (the simulator) accepted every one.
@@ -81,7 +86,7 @@ extension BenchRun {
         let api = try await load(replies(to: tickets, count: settings.replies, label: "reply"), "agent replies")
         guard api.succeeded == api.sent else { throw BenchClient.Failure(description: "replies refused: \(api.statuses)") }
         let finished = try await waitForSends(from: before.accepted, expected: settings.replies,
-                                              timeout: Double(settings.replies) / 20 + 60)
+                                              timeout: Double(settings.replies) / 20 + 60).last
         let after = try await simulatorStats()
         let seconds = finished.timeIntervalSince(started)
         let cpu = parleyCPU(since: cpuBefore)
@@ -101,13 +106,15 @@ extension BenchRun {
         try await Task.sleep(for: .milliseconds(1_100))  // the simulator's last second holds no earlier sends
         let tickets = conversations
         let before = try await simulatorStats()
-        let started = Date()
+        // Watched from before the first reply: the outbox starts sending while agents are still replying.
+        async let sends = waitForSends(from: before.accepted, expected: settings.limiterReplies,
+                                       timeout: Double(settings.limiterReplies) / Double(settings.limiterRate) * 3 + 60)
         _ = try await load(replies(to: tickets, count: settings.limiterReplies, label: "limited"), "agent replies, limited")
-        let finished = try await waitForSends(from: before.accepted, expected: settings.limiterReplies,
-                                              timeout: Double(settings.limiterReplies) / Double(settings.limiterRate) * 3 + 60)
+        let (first, last) = try await sends
         let after = try await simulatorStats()
-        // The first second may carry a full window at once; the rate is what the rest took.
-        let steady = Double(settings.limiterReplies - settings.limiterRate) / max(0.001, finished.timeIntervalSince(started) - 1)
+        // From the first send seen to the last: the first second's full window went out at once, and the rate is
+        // what the rest took.
+        let steady = Double(settings.limiterReplies - settings.limiterRate) / max(0.001, last.timeIntervalSince(first ?? last))
         report.rows.append(BenchRow(
             "outbound: limiter set to \(settings.limiterRate)/s", count: settings.limiterReplies, perSecond: steady,
             unit: "msg/s", errors: after.throttled - before.throttled, target: "exactly \(settings.limiterRate)/s, 0 refused",

@@ -47,11 +47,11 @@ struct SharedRateLimitTests {
             let started = Date()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for limiter in instances {
-                    group.addTask { for _ in 0..<24 { await limiter.acquire(7) } }
+                    group.addTask { for _ in 0..<24 { try await limiter.send(for: 7) {} } }
                 }
                 try await group.waitForAll()
             }
-            // Unshared, each would send its 24 within about 1.05 s; sharing 20 a second, 48 need over 2 s.
+            // Unshared, each would send its 24 within about 1 s; sharing 20 a second, 48 need over 2 s.
             #expect(Date().timeIntervalSince(started) >= 2.0)
         }
     }

@@ -14,8 +14,9 @@ extension OutboxWorker {
         let payload = (try? JSONValue.parse(Data(row.payload.utf8))) ?? [:]
         if row.kind == "read" {
             guard let messageID = payload["message_id"]?.stringValue else { return .done(last: nil) }
-            await limiter.acquire(row.integrationID)
-            try await graph.markRead(messageID: messageID, phoneNumberID: integration.phoneNumberID, token: integration.accessToken)
+            try await limiter.send(for: row.integrationID) { [graph] in
+                try await graph.markRead(messageID: messageID, phoneNumberID: integration.phoneNumberID, token: integration.accessToken)
+            }
             return .done(last: nil)
         }
         guard var ticket = try await batch.ticket(row.ticketID, on: db),
@@ -35,10 +36,12 @@ extension OutboxWorker {
         let parts = try await self.parts(of: payload, kind: row.kind)
         var sentParts = row.partsSent
         while sentParts < parts.count {
-            await limiter.acquire(row.integrationID)
+            // Built first: a file's upload is not a message and does not count against the number's throughput.
             let message = try await parts[sentParts].message(to: recipient, graph: graph, integration: integration,
                                                              files: parley.files)
-            let answer = try await graph.send(message, phoneNumberID: integration.phoneNumberID, token: integration.accessToken)
+            let answer = try await limiter.send(for: row.integrationID) { [graph] in
+                try await graph.send(message, phoneNumberID: integration.phoneNumberID, token: integration.accessToken)
+            }
             guard let wamid = answer.messageID else { throw GraphAPIError.invalidResponse("no message id") }
             sentParts += 1
             let part = SentPart(wamid: wamid, integration: integration, partsSent: sentParts)

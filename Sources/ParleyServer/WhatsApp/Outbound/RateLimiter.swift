@@ -1,13 +1,12 @@
 import Foundation
+import ParleyCore
 
-/// At most `rate` sends per WhatsApp number in any one-second window, counted as Meta counts throughput (a
-/// sliding second, 130429 beyond it). The window is a little longer than a second so network jitter between
-/// Parley and Meta cannot squeeze one send too many into Meta's second.
+/// At most `rate` sends per WhatsApp number in any second as Meta counts throughput (130429 beyond it). Each number
+/// has a `ThroughputWindow`: a send counts from its start until a second after its answer, so that a send held up on
+/// its way cannot share Meta's second with sends started after it.
 actor RateLimiter {
-    static let window: TimeInterval = 1.05
-
     private var rate: Double
-    private var recent: [Int: [Date]] = [:]
+    private var windows: [Int: ThroughputWindow] = [:]
     /// Other instances' sends, on PostgreSQL.
     private let shared: SharedRateSlots?
 
@@ -19,28 +18,39 @@ actor RateLimiter {
     func setRate(_ ratePerSecond: Double) { rate = max(1, ratePerSecond) }
     var ratePerSecond: Double { rate }
 
-    /// Waits until this number may send again, and counts the send; returns when, by this limiter's clock, the
-    /// send was let out.
+    /// Runs `body` (one request to Meta for number `key`) once the number may send, and counts it until a second
+    /// after it returned or threw.
+    nonisolated func send<T: Sendable>(for key: Int, _ body: @Sendable () async throws -> T) async throws -> T {
+        await start(key)
+        do {
+            let result = try await body()
+            await end(key)
+            return result
+        } catch {
+            await end(key)
+            throw error
+        }
+    }
+
+    /// Waits until number `key` may send and counts a send as started; returns when, by this limiter's clock, it was
+    /// let out. Every start needs its `end`.
     @discardableResult
-    func acquire(_ key: Int) async -> Date {
+    func start(_ key: Int) async -> Date {
         while true {
             let now = Date()
-            var sends = recent[key, default: []]
-            if let firstInside = sends.firstIndex(where: { now.timeIntervalSince($0) < Self.window }) {
-                sends.removeFirst(firstInside)
-            } else {
-                sends.removeAll()
-            }
-            if sends.count < Int(rate) {
-                sends.append(now)
-                recent[key] = sends
+            // In place: a copy of the window would copy its second of answers at every send.
+            if windows[key, default: ThroughputWindow()].start(rate: Int(rate), at: now) {
                 await waitForSharedSlot(key)
                 return now
             }
-            recent[key] = sends
-            let wait = Self.window - now.timeIntervalSince(sends[0])
+            let wait = windows[key]?.wait(rate: Int(rate), at: now) ?? 0
             try? await Task.sleep(for: .microseconds(Int64(max(0.0005, wait) * 1_000_000)))
         }
+    }
+
+    /// The send started for `key` was answered (or failed) now.
+    func end(_ key: Int) {
+        windows[key]?.end(at: Date())
     }
 
     /// The number's budget across instances; when the database cannot be asked, this instance's limit still holds.
