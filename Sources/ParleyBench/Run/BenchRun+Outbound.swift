@@ -50,7 +50,6 @@ extension BenchRun {
                         timeLimitSeconds: 600)
     }
 
-    /// Waits until the simulator accepted `expected` more sends; returns when the last one was accepted.
     /// Polls the simulator until it accepted `expected` sends more than `start`; returns when the first and the last
     /// of them were seen (to the poll's 20 ms).
     func waitForSends(from start: Int, expected: Int, timeout: Double) async throws -> (first: Date?, last: Date) {

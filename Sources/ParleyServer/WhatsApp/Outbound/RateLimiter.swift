@@ -32,16 +32,14 @@ actor RateLimiter {
         }
     }
 
-    /// Waits until number `key` may send and counts a send as started; returns when, by this limiter's clock, it was
-    /// let out. Every start needs its `end`.
-    @discardableResult
-    func start(_ key: Int) async -> Date {
+    /// Waits until number `key` may send and counts a send as started. Every start needs its `end` (`send` pairs them).
+    private func start(_ key: Int) async {
         while true {
             let now = Date()
             // In place: a copy of the window would copy its second of answers at every send.
             if windows[key, default: ThroughputWindow()].start(rate: Int(rate), at: now) {
                 await waitForSharedSlot(key)
-                return now
+                return
             }
             let wait = windows[key]?.wait(rate: Int(rate), at: now) ?? 0
             try? await Task.sleep(for: .microseconds(Int64(max(0.0005, wait) * 1_000_000)))
@@ -49,7 +47,7 @@ actor RateLimiter {
     }
 
     /// The send started for `key` was answered (or failed) now.
-    func end(_ key: Int) {
+    private func end(_ key: Int) {
         windows[key]?.end(at: Date())
     }
 
