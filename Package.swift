@@ -82,7 +82,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
+        // What more than one test target needs: seeded randomness, the checks of a rate limit.
+        .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
+        .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyTestSupport"]),
         .testTarget(name: "WhatsAppCloudTests", dependencies: ["WhatsAppCloud", "ParleyJSON", "WhatsAppSimulator"]),
         .testTarget(
             name: "WhatsAppSimulatorTests",
@@ -96,6 +98,7 @@ let package = Package(
             dependencies: [
                 "ParleyServer",
                 "WhatsAppSimulator",
+                "ParleyTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import ParleyTestSupport
 import Testing
 
 @Suite("Per-number throughput window")
@@ -61,7 +62,7 @@ struct ThroughputWindowTests {
     func noSecondAsMetaCountsItHoldsMoreThanTheRate(rate: Int) {
         var generator = SplitMix64(seed: UInt64(rate) * 7919)
         var window = ThroughputWindow()
-        var sends: [(start: Double, end: Double)] = []
+        var sends: [SendSpan] = []
         var running: [(end: Double, index: Int)] = []
         let senders = rate * 3
         var waitingSenders = senders
@@ -72,19 +73,14 @@ struct ThroughputWindowTests {
             while waitingSenders > 0, window.start(rate: rate, at: at(now)) {
                 let slow = Double.random(in: 0..<1, using: &generator) < 0.1
                 let duration = slow ? Double.random(in: 0.2..<0.9, using: &generator) : Double.random(in: 0..<0.02, using: &generator)
-                sends.append((now, now + duration))
+                sends.append(SendSpan(start: now, end: now + duration))
                 running.append((now + duration, sends.count - 1))
                 waitingSenders -= 1
             }
             // A sender whose send was answered sends again.
             waitingSenders = senders - running.count
         }
-        // The most sends that can be placed in one second [t, t + 1): those whose span reaches into it. The busiest
-        // such second begins at some send's answer.
-        var busiest = 0
-        for candidate in sends.map(\.end) {
-            busiest = max(busiest, sends.count(where: { $0.end >= candidate && $0.start - candidate < 1 }))
-        }
+        let busiest = sends.busiestSecond
         #expect(busiest <= rate, "\(busiest) sends could reach Meta within one second")
         // And the budget is used: over 8 s, most of `rate` a second went out despite the slow sends.
         #expect(Double(sends.count) >= Double(rate) * 8 * 0.6, "\(sends.count) sends in 8 s at \(rate)/s")

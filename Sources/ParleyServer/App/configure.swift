@@ -46,6 +46,7 @@ public func configure(
     app.migrations.add(AddSearchIndexes())
     app.migrations.add(DropInboundTicketID())
     app.migrations.add(AddQueueIndexes())
+    app.migrations.add(AddSharedSendWindow())
     try await app.autoMigrate()
 
     app.sessions.use { _ in ParleySessionDriver() }

@@ -1,9 +1,11 @@
 import Fluent
 
-/// The per-number send counters instances share on PostgreSQL (see `SharedRateSlots`).
+/// Per-number send counters instances shared on PostgreSQL; `AddSharedSendWindow` replaces them.
 struct AddSharedRateSlots: AsyncMigration {
+    static let table = "whatsapp_rate_slots"
+
     func prepare(on database: Database) async throws {
-        try await database.schema(SharedRateSlots.table)
+        try await database.schema(Self.table)
             .field("integration_id", .int, .required)
             .field("slot", .int64, .required)
             .field("taken", .int, .required)
@@ -12,6 +14,6 @@ struct AddSharedRateSlots: AsyncMigration {
     }
 
     func revert(on database: Database) async throws {
-        try await database.schema(SharedRateSlots.table).delete()
+        try await database.schema(Self.table).delete()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import ParleyServer
 import ParleyCore
+import ParleyTestSupport
 import Testing
 
 /// The per-number limit, judged by when the limiter let each send out and when its request came back (the spans
@@ -8,38 +9,29 @@ import Testing
 /// better or worse than it is.
 @Suite("Per-number rate limiter")
 struct RateLimiterTests {
-    struct Span: Sendable { let start: Date, end: Date }
-
-    /// The most spans that can reach into one second: Meta counts each send at some instant of its span.
-    static func busiestSecond(_ spans: [Span]) -> Int {
-        spans.map { candidate in
-            spans.count(where: { $0.end >= candidate.end && $0.start.timeIntervalSince(candidate.end) < ThroughputWindow.length })
-        }.max() ?? 0
-    }
-
     @Test(arguments: [5.0, 10])
     func aBurstIsLetOutAtMostRatePerSecond(rate: Double) async throws {
         let limiter = RateLimiter(ratePerSecond: rate)
         let sends = Int(rate) * 2 + 5
-        let spans = try await withThrowingTaskGroup(of: Span.self) { group in
+        let spans = try await withThrowingTaskGroup(of: SendSpan.self) { group in
             for index in 0..<sends {
                 group.addTask {
                     try await limiter.send(for: 7) {
-                        let start = Date()
+                        let start = Date().timeIntervalSince1970
                         // Requests of different lengths, one in five held up for a fifth of a second.
                         try await Task.sleep(for: .milliseconds(index % 5 == 0 ? 200 : index % 3))
-                        return Span(start: start, end: Date())
+                        return SendSpan(start: start, end: Date().timeIntervalSince1970)
                     }
                 }
             }
-            return try await group.reduce(into: [Span]()) { $0.append($1) }
+            return try await group.reduce(into: [SendSpan]()) { $0.append($1) }
         }
         #expect(spans.count == sends)
-        let busiest = Self.busiestSecond(spans)
+        let busiest = spans.busiestSecond
         #expect(Double(busiest) <= rate, "\(busiest) sends could reach Meta within one second")
         // The first `rate` go at once and each later one waits for its slot: over two rates' worth need two windows.
         let starts = spans.map(\.start).sorted()
-        #expect(starts.last!.timeIntervalSince(starts.first!) >= 2 * ThroughputWindow.length - 0.01)
+        #expect(starts.last! - starts.first! >= 2 * ThroughputWindow.length - 0.01)
         #expect(try await limiter.send(for: 8) { Date() }.timeIntervalSinceNow > -0.5, "another number has its own budget, free at once")
     }
 
@@ -47,18 +39,17 @@ struct RateLimiterTests {
     /// start let the next send out while the slow one may just have reached Meta.
     @Test func aSlowSendHoldsItsPlaceUntilASecondAfterItsAnswer() async throws {
         let limiter = RateLimiter(ratePerSecond: 2)
-        async let slow: Span = limiter.send(for: 3) {
-            let start = Date()
+        async let slow: Date = limiter.send(for: 3) {
             try await Task.sleep(for: .milliseconds(400))
-            return Span(start: start, end: Date())
+            return Date()
         }
         try await Task.sleep(for: .milliseconds(20))
         let quick = try await limiter.send(for: 3) { Date() }
         let third = try await limiter.send(for: 3) { Date() }
         let fourth = try await limiter.send(for: 3) { Date() }
-        let slowSpan = try await slow
+        let slowAnswer = try await slow
         #expect(third.timeIntervalSince(quick) >= 0.99, "the third waits a second after the quick one")
-        #expect(fourth.timeIntervalSince(slowSpan.end) >= 0.99, "the fourth waits a second after the slow one's answer")
+        #expect(fourth.timeIntervalSince(slowAnswer) >= 0.99, "the fourth waits a second after the slow one's answer")
     }
 
     @Test func aFailedSendCountsAndItsErrorComesThrough() async throws {

@@ -27,8 +27,8 @@ final class OutboxWorker: Sendable {
         self.application = application
         self.graph = graph
         // On PostgreSQL other instances may send for the same numbers: the limit is shared through the database.
-        self.limiter = RateLimiter(ratePerSecond: ratePerSecond, shared: SharedRateSlots {
-            (application.db as? SQLDatabase).flatMap { $0.isPostgreSQL ? $0 : nil }
+        self.limiter = RateLimiter(ratePerSecond: ratePerSecond, shared: SharedSendWindow {
+            (application.db as? SQLDatabase)?.isPostgreSQL == true ? application.db : nil
         })
     }
 
